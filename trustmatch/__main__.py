@@ -1,0 +1,3 @@
+from trustmatch.cli import main
+
+raise SystemExit(main())

@@ -1,0 +1,213 @@
+"""The `trustmatch` command: the window by default, and commands for scripts and consultants.
+
+Every expected problem ends in one plain sentence on stderr and exit status 1
+(2 for a mistyped command line, as argparse does); never a traceback.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from trustmatch import __version__, paths
+from trustmatch.progress import Cancelled, Task, TerminalBar
+
+
+class UserError(Exception):
+    """A problem the user can fix, in one sentence."""
+
+
+def _load_dataset():
+    from trustmatch.dataset import DatasetProblem, load
+
+    try:
+        return load(paths.active_dataset())
+    except DatasetProblem as err:
+        raise UserError(f"{err} Run 'trustmatch import-gias FILE' again, or delete it to use the bundled data.")
+
+
+def _table(rows: list[list], headers: list[str]) -> str:
+    cells = [[str(c) for c in row] for row in [headers] + rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def school_json(school) -> dict:
+    return {
+        "urn": school.urn,
+        "name": school.name,
+        "phase": school.phase,
+        "phase_group": school.phase_group,
+        "type": school.type,
+        "religious_character": school.religious_character,
+        "diocese": school.diocese,
+        "la": school.la_name,
+        "la_code": school.la_code,
+        "region": school.region,
+        "town": school.town,
+        "postcode": school.postcode,
+        "pupils": school.pupils,
+        "capacity": school.capacity,
+        "lat": school.lat,
+        "lon": school.lon,
+        "status": school.status,
+        "trust_code": school.trust_code or None,
+        "trust_name": school.trust_name or None,
+        "trust_type": school.trust_type or None,
+    }
+
+
+# --- commands ----------------------------------------------------------------
+
+
+def cmd_version(args) -> int:
+    dataset = _load_dataset()
+    print(f"TrustMatch {__version__} - data of {dataset.data_date} ({dataset.source_name})")
+    return 0
+
+
+def cmd_import(args) -> int:
+    from trustmatch.dataset import import_into
+    from trustmatch.gias import ImportProblem
+
+    target = paths.imported_dataset()
+    bar = TerminalBar()
+    try:
+        dataset = import_into(Path(args.file), target, Task(bar))
+    except ImportProblem as err:
+        raise UserError(f"Nothing was imported: {err}")
+    except PermissionError:
+        raise UserError(f"Nothing was imported: the data folder {target.parent} cannot be written to.")
+    except OSError as err:
+        raise UserError(f"Nothing was imported: saving to {target.parent} failed ({err.strerror}).")
+    meta = dataset.meta
+    skipped = ", ".join(f"{n:,} {why}" for why, n in meta.get("skipped", {}).items() if n)
+    print(f"Imported {len(dataset):,} open state-funded schools from {meta['rows_read']:,} rows of {meta['source_name']}")
+    print(f"Data date {dataset.data_date}; saved to {target}")
+    if skipped:
+        print(f"Skipped: {skipped}")
+    return 0
+
+
+def cmd_find(args) -> int:
+    dataset = _load_dataset()
+    text = " ".join(args.text)
+    rows = dataset.finder.search(text, limit=args.limit)
+    schools = [dataset.school(i) for i in rows]
+    if args.json:
+        print(json.dumps([school_json(s) for s in schools], indent=2, ensure_ascii=False))
+        return 0
+    if not schools:
+        raise UserError(f"No school matches '{text}'.")
+    print(
+        _table(
+            [[s.urn, s.name, s.phase, s.la_name, s.postcode, s.trust_name or "-"] for s in schools],
+            ["URN", "School", "Phase", "Local authority", "Postcode", "Trust"],
+        )
+    )
+    return 0
+
+
+def cmd_trust(args) -> int:
+    dataset = _load_dataset()
+    text = " ".join(args.trust)
+    found = dataset.trusts.find(text)
+    if not found:
+        raise UserError(f"No trust matches '{text}'.")
+    trust = found[0]
+    members = [dataset.school(i) for i in trust.members]
+    members.sort(key=lambda s: (s.phase_group, s.name))
+    if args.json:
+        document = trust.summary()
+        document["schools"] = [school_json(s) for s in members]
+        print(json.dumps(document, indent=2, ensure_ascii=False))
+        return 0
+    figures = trust.summary()
+    print(f"{trust.name} (group UID {trust.code}, {trust.type})")
+    print(f"  {trust.school_count} schools: " + ", ".join(f"{n} {p}" for p, n in trust.schools_by_phase.items()))
+    print(f"  {trust.pupils:,} pupils in places for {trust.capacity:,}; FSM {figures['fsm_pct']}%")
+    print("  Religious character: " + ", ".join(f"{k} {v}" for k, v in trust.religious_characters.items()))
+    if trust.dioceses:
+        print("  Dioceses: " + ", ".join(f"{k} {v}" for k, v in trust.dioceses.items()))
+    print("  Local authorities: " + ", ".join(f"{k} {v}" for k, v in trust.las.items()))
+    print("  Regions: " + ", ".join(f"{k} {v}" for k, v in trust.regions.items()))
+    if len(found) > 1:
+        print(f"  ({len(found) - 1} other trust(s) also match '{text}'.)")
+    print()
+    print(
+        _table(
+            [[s.urn, s.name, s.phase, s.la_name, s.postcode, s.pupils if s.pupils is not None else "-"] for s in members],
+            ["URN", "School", "Phase", "Local authority", "Postcode", "Pupils"],
+        )
+    )
+    return 0
+
+
+def cmd_gui(args) -> int:
+    from trustmatch.ui.app import run
+
+    return run(args)
+
+
+# --- parsing -----------------------------------------------------------------
+
+
+def build_parser() -> argparse.ArgumentParser:
+    parser = argparse.ArgumentParser(
+        prog="trustmatch",
+        description="Find a multi-academy trust that fits a school in England. With no command, opens the window.",
+    )
+    parser.add_argument("--version", action="store_true", help="print the version and the data date")
+    parser.add_argument("--data-dir", help="folder for the imported dataset and settings (or TRUSTMATCH_DATA_DIR)")
+    parser.add_argument("--school", help="window: open with this school (URN or search text)")
+    parser.add_argument("--trust", help="window: select this trust (group UID or name)")
+    parser.add_argument("--screenshot", metavar="FILE.png", help="window: render offscreen to a PNG and exit")
+    parser.add_argument("--size", default="1440x900", help="window size for --screenshot, WxH")
+    sub = parser.add_subparsers(dest="command", metavar="COMMAND")
+
+    p = sub.add_parser("import-gias", help="import a GIAS 'All establishment data' download")
+    p.add_argument("file", help="edubasealldataYYYYMMDD.csv, .csv.gz or the downloaded .zip")
+    p.set_defaults(func=cmd_import)
+
+    p = sub.add_parser("find", help="find schools by URN, name, postcode or town")
+    p.add_argument("text", nargs="+")
+    p.add_argument("--limit", type=int, default=10)
+    p.add_argument("--json", action="store_true", help="print JSON (see docs/cli-json.md)")
+    p.set_defaults(func=cmd_find)
+
+    p = sub.add_parser("trust", help="show one trust's figures and schools")
+    p.add_argument("trust", nargs="+", help="group UID or name")
+    p.add_argument("--json", action="store_true", help="print JSON (see docs/cli-json.md)")
+    p.set_defaults(func=cmd_trust)
+
+    from trustmatch import rank_cli
+
+    rank_cli.add_parser(sub)
+    return parser
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = build_parser()
+    args = parser.parse_args(argv)
+    if args.data_dir:
+        paths.set_data_dir(args.data_dir)
+    try:
+        if args.version:
+            return cmd_version(args)
+        func = getattr(args, "func", cmd_gui)
+        return func(args)
+    except UserError as err:
+        print(f"trustmatch: {err}", file=sys.stderr)
+        return 1
+    except Cancelled:
+        print("trustmatch: cancelled; nothing was changed.", file=sys.stderr)
+        return 1
+    except KeyboardInterrupt:
+        print("\ntrustmatch: interrupted; nothing was changed.", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0

@@ -1,0 +1,180 @@
+"""`trustmatch rank`: candidate trusts for one school, or for many from a file of URNs."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import sys
+from pathlib import Path
+
+from trustmatch.criteria import CRITERIA
+from trustmatch.progress import Task, TerminalBar
+from trustmatch.ranking import PRESETS, Filters, RankingProblem, parse_weights
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser("rank", help="rank the multi-academy trusts for a school (or many)")
+    p.add_argument("school", nargs="*", help="URN or search text (the best match is used, and announced)")
+    p.add_argument("--top", type=int, default=10, help="how many trusts to list (default 10)")
+    p.add_argument("--weights", help="e.g. ethos=2,geography=3,phase=1,capacity=1")
+    p.add_argument("--preset", choices=sorted(PRESETS), help="start from a preset's weights")
+    p.add_argument("--max-km", type=float, help="only trusts with a school within this distance")
+    p.add_argument("--compatible", action="store_true", help="only trusts compatible with the school's religious character")
+    p.add_argument("--min-schools", type=int, help="only trusts with at least this many schools")
+    p.add_argument("--max-schools", type=int, help="only trusts with at most this many schools")
+    p.add_argument("--region", help="only trusts with a school in this region")
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--urns-file", help="rank every school whose URN is in this file (one per line, or a CSV with a URN column)")
+    p.set_defaults(func=run)
+
+
+def safe_cell(value) -> object:
+    """Neutralise text that a spreadsheet would run as a formula (names come from outside)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+CSV_HEADERS = [
+    "school_urn", "school_name", "rank", "trust_code", "trust_name", "total",
+    *[f"{c}_score" for c in CRITERIA], *[f"{c}_reason" for c in CRITERIA],
+    "nearest_km", "robustness", "schools", "pupils", "is_current_trust",
+]
+
+
+def csv_rows(school, candidates) -> list[list]:
+    return [
+        [
+            school.urn, school.name, c.rank, c.trust_code, c.trust_name, round(c.total, 1),
+            *[round(c.scores[n], 1) for n in CRITERIA], *[c.reasons[n] for n in CRITERIA],
+            round(c.nearest_km, 1), round(c.robustness, 2), c.schools, c.pupils, c.is_current_trust,
+        ]
+        for c in candidates
+    ]
+
+
+def write_csv(blocks, out) -> None:
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(CSV_HEADERS)
+    for school, candidates in blocks:
+        for row in csv_rows(school, candidates):
+            writer.writerow([safe_cell(v) for v in row])
+
+
+def read_urns(path: str) -> list[str]:
+    from trustmatch.cli import UserError
+
+    try:
+        text = Path(path).read_text(encoding="utf-8-sig")
+    except FileNotFoundError:
+        raise UserError(f"There is no URN file at {path}.")
+    except (OSError, UnicodeDecodeError) as err:
+        raise UserError(f"The URN file {path} could not be read ({getattr(err, 'strerror', None) or 'not text'}).")
+    rows = list(csv.reader(io.StringIO(text)))
+    if rows and any(cell.strip().lower() == "urn" for cell in rows[0]):
+        column = [cell.strip().lower() for cell in rows[0]].index("urn")
+        values = [r[column].strip() for r in rows[1:] if len(r) > column]
+    else:
+        values = [r[0].strip() for r in rows if r]
+    values = [v for v in values if v]
+    if not values:
+        raise UserError(f"The URN file {path} lists no URNs.")
+    return values
+
+
+def resolve_school(dataset, text: str, announce=True):
+    from trustmatch.cli import UserError
+
+    text = text.strip()
+    if text.isdigit():
+        school = dataset.school_by_urn(int(text))
+        if school is None:
+            raise UserError(f"No open state-funded school has URN {text}.")
+        return school
+    school = dataset.finder.best(text)
+    if school is None:
+        raise UserError(f"No school matches '{text}'.")
+    if announce:
+        print(f"Ranking trusts for {school.name}, {school.town} (URN {school.urn})", file=sys.stderr)
+    return school
+
+
+def run(args) -> int:
+    from trustmatch.cli import UserError, _load_dataset, _table
+    from trustmatch.ranking import FitEngine
+
+    if not args.school and not args.urns_file:
+        raise UserError("Name a school (URN or search text) or give --urns-file.")
+    if args.top < 1:
+        raise UserError("--top must be 1 or more.")
+    try:
+        weights = parse_weights(args.weights, args.preset)
+    except RankingProblem as err:
+        raise UserError(str(err))
+    filters = Filters(args.max_km, args.compatible, args.min_schools, args.max_schools, args.region)
+
+    dataset = _load_dataset()
+    if args.urns_file:
+        targets = read_urns(args.urns_file)
+    else:
+        targets = [" ".join(args.school)]
+    engine = FitEngine(dataset)
+    blocks, unknown, empty = [], [], []
+    bar = TerminalBar()
+    task = Task(bar)
+    for i, target in enumerate(targets):
+        if len(targets) > 1:
+            task.step(i / len(targets), f"Ranking {i + 1:,} of {len(targets):,}")
+        try:
+            school = resolve_school(dataset, target, announce=len(targets) == 1)
+        except UserError as err:
+            if len(targets) == 1:
+                raise
+            unknown.append(target)
+            print(f"trustmatch: skipped {target}: {err}", file=sys.stderr)
+            continue
+        try:
+            ranking = engine.evaluate(school.index).rank(weights, filters)
+        except RankingProblem as err:
+            raise UserError(str(err))
+        if len(ranking) == 0:
+            empty.append(school)
+        blocks.append((school, ranking.rows(args.top)))
+    if len(targets) > 1:
+        task.step(1.0, "Done")
+
+    if len(targets) == 1 and empty:
+        raise UserError(f"No trust is left for {empty[0].name} after the filters; loosen them.")
+
+    out = sys.stdout
+    if args.format == "json":
+        if args.urns_file:
+            document = [{"urn": s.urn, "school": s.name, "candidates": [c.to_json() for c in rows]} for s, rows in blocks]
+        else:
+            document = [c.to_json() for c in blocks[0][1]]
+        json.dump(document, out, indent=2, ensure_ascii=False)
+        out.write("\n")
+    elif args.format == "csv":
+        write_csv(blocks, out)
+    else:
+        for school, rows in blocks:
+            if len(blocks) > 1:
+                print(f"\n{school.name} (URN {school.urn})")
+            print(
+                _table(
+                    [
+                        [c.rank, c.trust_name + (" *" if c.is_current_trust else ""), f"{c.total:.0f}",
+                         *[f"{c.scores[n]:.0f}" for n in CRITERIA], f"{c.nearest_km:.1f}", f"{c.robustness * 100:.0f}%"]
+                        for c in rows
+                    ],
+                    ["#", "Trust", "Total", "Ethos", "Geog.", "Phase", "Capac.", "Near km", "Robust"],
+                )
+            )
+            if any(c.is_current_trust for c in rows):
+                print("* the school's current trust (scored without the school itself)")
+    if unknown:
+        print(f"trustmatch: {len(unknown)} URN(s) not found: {', '.join(unknown[:10])}", file=sys.stderr)
+    if empty and len(targets) > 1:
+        print(f"trustmatch: no trust left after the filters for {len(empty)} school(s).", file=sys.stderr)
+    return 0

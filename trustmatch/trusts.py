@@ -1,0 +1,150 @@
+"""Trusts derived from the school table: who belongs to each, and its figures."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+
+import numpy as np
+
+PHASE_GROUP_ORDER = [
+    "primary", "secondary", "all-through", "special", "alternative provision", "nursery", "16 plus", "other",
+]
+
+
+@dataclass(frozen=True)
+class Trust:
+    index: int
+    code: str
+    name: str
+    type: str  # MAT, SAT or Trust (an LA-maintained foundation trust)
+    members: tuple[int, ...]  # school row indices
+    schools_by_phase: dict[str, int]
+    pupils: int
+    capacity: int
+    fsm_pct: float | None  # weighted by pupils
+    religious_characters: dict[str, int]
+    faiths: dict[str, int]
+    dioceses: dict[str, int]
+    las: dict[str, int]
+    regions: dict[str, int]
+    centroid: tuple[float, float]  # BNG metres
+
+    @property
+    def school_count(self) -> int:
+        return len(self.members)
+
+    def summary(self) -> dict:
+        return {
+            "code": self.code,
+            "name": self.name,
+            "type": self.type,
+            "school_count": self.school_count,
+            "schools_by_phase": self.schools_by_phase,
+            "pupils": self.pupils,
+            "capacity": self.capacity,
+            "fsm_pct": None if self.fsm_pct is None else round(self.fsm_pct, 1),
+            "religious_characters": self.religious_characters,
+            "dioceses": self.dioceses,
+            "local_authorities": self.las,
+            "regions": self.regions,
+            "centroid_bng": [round(self.centroid[0]), round(self.centroid[1])],
+        }
+
+
+def _code_key(code: str):
+    # GIAS group UIDs are numbers; order them as numbers so ties break the same way everywhere.
+    return (0, int(code), "") if code.isdigit() else (1, 0, code)
+
+
+def _ordered(counter: Counter) -> dict[str, int]:
+    return dict(sorted(counter.items(), key=lambda kv: (-kv[1], kv[0])))
+
+
+class TrustTable:
+    def __init__(self, trusts: list[Trust], school_trust: np.ndarray):
+        self.trusts = trusts
+        self.school_trust = school_trust  # trust index per school row, -1 for none
+        self._by_code = {t.code: t for t in trusts}
+
+    def __len__(self) -> int:
+        return len(self.trusts)
+
+    def __iter__(self):
+        return iter(self.trusts)
+
+    def __getitem__(self, index: int) -> Trust:
+        return self.trusts[index]
+
+    def by_code(self, code: str) -> Trust | None:
+        return self._by_code.get(str(code).strip())
+
+    def of_type(self, trust_type: str) -> list[Trust]:
+        return [t for t in self.trusts if t.type == trust_type]
+
+    def find(self, text: str) -> list[Trust]:
+        """Trusts whose code is `text`, or whose name contains all its words."""
+        exact = self.by_code(text)
+        if exact:
+            return [exact]
+        words = text.lower().split()
+        hits = [t for t in self.trusts if all(w in t.name.lower() for w in words)]
+        wanted = text.strip().lower()
+        return sorted(hits, key=lambda t: (t.name.lower() != wanted, t.type != "MAT", -t.school_count, t.name))
+
+    @classmethod
+    def from_dataset(cls, dataset) -> "TrustTable":
+        cols = dataset.columns
+        groups: dict[str, list[int]] = {}
+        for row, code in enumerate(cols["trust_code"]):
+            if code:
+                groups.setdefault(code, []).append(row)
+        codes = sorted(groups, key=_code_key)
+        school_trust = np.full(len(dataset), -1, dtype=np.int32)
+        members = [groups[code] for code in codes]
+        order = np.fromiter((m for group in members for m in group), dtype=np.int64)
+        starts = np.cumsum([0] + [len(group) for group in members[:-1]])
+        for index, group in enumerate(members):
+            school_trust[group] = index
+
+        # Sums per trust in one pass each: reduceat over the members laid end to end.
+        pupils = dataset.pupils[order]
+        fsm = dataset.fsm_pct[order]
+        weighted = ~np.isnan(pupils) & ~np.isnan(fsm)
+        pupil_sum = np.add.reduceat(np.nan_to_num(pupils), starts)
+        capacity_sum = np.add.reduceat(np.nan_to_num(dataset.capacity[order]), starts)
+        fsm_pupils = np.add.reduceat(np.where(weighted, fsm * np.nan_to_num(pupils), 0.0), starts)
+        fsm_weight = np.add.reduceat(np.where(weighted, pupils, 0.0), starts)
+        counts = np.array([len(group) for group in members], dtype=np.float64)
+        centroid = np.column_stack(
+            [np.add.reduceat(dataset.xy[order, 0], starts), np.add.reduceat(dataset.xy[order, 1], starts)]
+        ) / counts[:, None]
+
+        def tally(column: str, group: list[int]) -> dict[str, int]:
+            values = cols[column]
+            return _ordered(Counter(values[m] for m in group if values[m]))
+
+        trusts = []
+        for index, (code, group) in enumerate(zip(codes, members)):
+            phases = Counter(cols["phase_group"][m] for m in group)
+            first = group[0]
+            trusts.append(
+                Trust(
+                    index=index,
+                    code=code,
+                    name=cols["trust_name"][first],
+                    type=cols["trust_type"][first],
+                    members=tuple(group),
+                    schools_by_phase={p: phases[p] for p in PHASE_GROUP_ORDER if phases[p]},
+                    pupils=int(pupil_sum[index]),
+                    capacity=int(capacity_sum[index]),
+                    fsm_pct=float(fsm_pupils[index] / fsm_weight[index]) if fsm_weight[index] > 0 else None,
+                    religious_characters=tally("religious_character", group),
+                    faiths=tally("faith", group),
+                    dioceses=tally("diocese", group),
+                    las=tally("la_name", group),
+                    regions=tally("region", group),
+                    centroid=(float(centroid[index, 0]), float(centroid[index, 1])),
+                )
+            )
+        return cls(trusts, school_trust)
