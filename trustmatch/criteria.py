@@ -51,7 +51,13 @@ def compactness(largest_hub_share, spread_km, radius_km: float) -> np.ndarray:
 
 
 def geography(nearest_km, largest_hub_share, spread_km, radius_km: float) -> np.ndarray:
-    return 100.0 * (0.8 * proximity(nearest_km, radius_km) + 0.2 * compactness(largest_hub_share, spread_km, radius_km))
+    """Near the trust's schools above all; a compact trust beats a scattered one at the same distance.
+
+    Compactness scales the proximity rather than adding to it, so a tight
+    cluster 300 km away still scores near zero.
+    """
+    compact = compactness(largest_hub_share, spread_km, radius_km)
+    return 100.0 * proximity(nearest_km, radius_km) * (0.75 + 0.25 * compact)
 
 
 def phase(relevant_schools, trust_schools, relevant_within_radius) -> np.ndarray:

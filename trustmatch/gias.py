@@ -58,6 +58,8 @@ REQUIRED_COLUMNS = [
     "Northing",
 ]
 
+OPTIONAL_COLUMNS = ["OpenDate"]
+
 # A generous box around England in British National Grid metres (Isles of
 # Scilly to Lowestoft, Scilly to Berwick).  A coordinate outside it is an error
 # in the row, not a school abroad.
@@ -281,7 +283,7 @@ def import_gias(path: Path | str, task: Task | None = None) -> ImportResult:
         )
     if missing:
         raise ImportProblem(f"{path.name} lacks the GIAS column(s) {', '.join(missing)}.")
-    at = {name: header.index(name) for name in REQUIRED_COLUMNS}
+    at = {name: header.index(name) for name in REQUIRED_COLUMNS + OPTIONAL_COLUMNS if name in header}
     # Line count is a close enough estimate of rows for the progress bar.
     expected_rows = max(text.count("\n"), 1)
 

@@ -10,7 +10,16 @@ from pathlib import Path
 
 from trustmatch.criteria import CRITERIA
 from trustmatch.progress import Task, TerminalBar
-from trustmatch.ranking import PRESETS, Filters, RankingProblem, parse_weights
+from trustmatch.ranking import DEFAULT_MAX_KM, PRESETS, Filters, RankingProblem, parse_weights
+
+
+def _distance(text: str) -> float | None:
+    if text.strip().lower() in ("none", "off", "any"):
+        return None
+    value = float(text)  # argparse turns a ValueError into "invalid _distance value"
+    if value <= 0:
+        raise ValueError(text)
+    return value
 
 
 def add_parser(sub) -> None:
@@ -19,8 +28,10 @@ def add_parser(sub) -> None:
     p.add_argument("--top", type=int, default=10, help="how many trusts to list (default 10)")
     p.add_argument("--weights", help="e.g. ethos=2,geography=3,phase=1,capacity=1")
     p.add_argument("--preset", choices=sorted(PRESETS), help="start from a preset's weights")
-    p.add_argument("--max-km", type=float, help="only trusts with a school within this distance")
-    p.add_argument("--compatible", action="store_true", help="only trusts compatible with the school's religious character")
+    p.add_argument("--max-km", type=_distance, default=DEFAULT_MAX_KM,
+                   help=f"only trusts with a school within this many km (default {DEFAULT_MAX_KM:.0f}; 'none' for no limit)")
+    p.add_argument("--any-character", action="store_true",
+                   help="also list trusts that do not suit the school's religious character (left out by default)")
     p.add_argument("--min-schools", type=int, help="only trusts with at least this many schools")
     p.add_argument("--max-schools", type=int, help="only trusts with at most this many schools")
     p.add_argument("--region", help="only trusts with a school in this region")
@@ -112,7 +123,7 @@ def run(args) -> int:
         weights = parse_weights(args.weights, args.preset)
     except RankingProblem as err:
         raise UserError(str(err))
-    filters = Filters(args.max_km, args.compatible, args.min_schools, args.max_schools, args.region)
+    filters = Filters(args.max_km, not args.any_character, args.min_schools, args.max_schools, args.region)
 
     dataset = _load_dataset()
     if args.urns_file:

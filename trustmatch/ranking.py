@@ -77,10 +77,16 @@ def check_weights(weights: dict[str, float]) -> dict[str, float]:
     return {n: float(weights.get(n, 0.0)) for n in CRITERIA}
 
 
+# A trust whose nearest school is further than this is no practical partner:
+# ~50 km straight line is ~90 minutes' drive on rural roads, the distance beyond
+# which sector advice asks what local support a school would get.
+DEFAULT_MAX_KM = 50.0
+
+
 @dataclass(frozen=True)
 class Filters:
-    max_km: float | None = None
-    compatible_only: bool = False
+    max_km: float | None = DEFAULT_MAX_KM
+    compatible_only: bool = True  # church schools need diocesan consent: see docs/scoring.md
     min_schools: int | None = None
     max_schools: int | None = None
     region: str | None = None
@@ -203,7 +209,8 @@ class Evaluation:
         same_faith = (e.member_faith == e.faith_code[school.faith]) & valid
         catholic = (e.member_faith == e.faith_code.get("catholic", -1)) & valid
         if school.diocese:
-            same_diocese = (e.member_diocese == e.diocese_code[school.diocese]) & valid
+            # a joint CofE/Catholic school shares a diocese name but not the faith: count only the faith's own
+            same_diocese = (e.member_diocese == e.diocese_code[school.diocese]) & same_faith
         else:
             same_diocese = np.zeros_like(valid)
         self.nearest_km = np.minimum.reduceat(km_valid, starts)
@@ -227,7 +234,10 @@ class Evaluation:
                 criteria.capacity(n, pupils, places, school_pupils),
             ]
         )
-        if school.faith in ("catholic", "cofe"):
+        if school.faith == "catholic" and school.diocese:
+            # Catholic dioceses steer their schools into their own diocesan trusts.
+            self.compatible = self.same_diocese > 0
+        elif school.faith in ("catholic", "cofe"):
             self.compatible = self.same_faith > 0
         elif school.faith == "none":
             self.compatible = self.catholic < n  # not an all-Catholic trust

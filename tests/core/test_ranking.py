@@ -1,0 +1,179 @@
+"""The fit engine on real schools: sensible rankings, and the properties a weighted ranking must keep."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings, strategies as st, HealthCheck
+
+from trustmatch.criteria import CRITERIA
+from trustmatch.ranking import PRESETS, Filters, RankingProblem, parse_weights
+
+BALANCED = PRESETS["balanced"]
+weights_strategy = st.fixed_dictionaries({name: st.floats(0.01, 10.0) for name in CRITERIA})
+
+
+def test_graph_and_hubs(engine, dataset):
+    graph = engine.graph
+    assert graph.graph.number_of_nodes() == len(dataset) + len(dataset.trusts)
+    harris = dataset.trusts.by_code("3320")
+    assert graph.members_of("3320") == sorted(harris.members)
+    shape = graph.shapes["3320"]
+    assert sum(h.size for h in shape.hubs) == 55
+    for row in harris.members[:10]:
+        for other, km in graph.near_neighbours(row):
+            assert dataset.columns["trust_code"][other] == "3320" and 0 <= km <= graph.radius_km
+    # every proximity edge joins two schools of one trust within the radius
+    for a, b, data in list(graph.graph.edges(data=True))[:5000]:
+        if data["kind"] == "near":
+            assert dataset.columns["trust_code"][a[1]] == dataset.columns["trust_code"][b[1]]
+            assert data["km"] <= graph.radius_km
+
+
+def test_hub_is_a_connected_cluster(engine, dataset):
+    import networkx as nx
+
+    for trust in dataset.trusts.of_type("MAT")[:200]:
+        for hub in engine.graph.shapes[trust.code].hubs:
+            sub = engine.graph.graph.subgraph([("school", r) for r in hub.members])
+            assert nx.is_connected(sub)
+
+
+def test_catholic_schools_get_catholic_trusts_of_their_diocese(engine, dataset):
+    catholic = [i for i in range(len(dataset)) if dataset.columns["faith"][i] == "catholic"
+                and dataset.columns["status"][i] == "maintained"][::10]
+    checked = 0
+    for row in catholic:
+        school = dataset.school(row)
+        top = engine.evaluate(row).rank(BALANCED).rows(3)
+        for candidate in top:
+            trust = dataset.trusts.by_code(candidate.trust_code)
+            assert trust.faiths.get("catholic", 0) > 0 and school.diocese in trust.dioceses, (school.name, trust.name)
+        checked += bool(top)
+    assert checked > 50
+
+
+def test_cornwall_primary_gets_no_northumberland_trust(engine, dataset):
+    cornish = [i for i in range(len(dataset)) if dataset.columns["la_name"][i] == "Cornwall"
+               and dataset.columns["phase_group"][i] == "primary"][::25]
+    assert len(cornish) > 5
+    for row in cornish:
+        for preset in PRESETS.values():
+            for candidate in engine.evaluate(row).rank(preset).rows(10):
+                trust = dataset.trusts.by_code(candidate.trust_code)
+                assert "Northumberland" not in trust.las
+                assert "North East" not in trust.regions
+
+
+def test_scores_stay_within_0_and_100(engine, dataset):
+    for row in range(0, len(dataset), 97):
+        scores = engine.evaluate(row).scores
+        assert np.all(scores >= 0) and np.all(scores <= 100) and np.all(np.isfinite(scores))
+
+
+def test_same_input_same_output(engine):
+    first = engine.evaluate(4164).rank({"ethos": 2, "geography": 1, "phase": 1, "capacity": 1}).rows(20)
+    second = engine.evaluate(4164).rank({"ethos": 2, "geography": 1, "phase": 1, "capacity": 1}).rows(20)
+    assert [c.to_json() for c in first] == [c.to_json() for c in second]
+
+
+def test_ties_break_by_trust_code(engine):
+    ranking = engine.evaluate(0).rank(BALANCED, Filters(max_km=None, compatible_only=False))
+    totals = ranking.totals[ranking.order]
+    codes = [int(engine.codes[k]) for k in ranking.order]
+    for i in range(len(totals) - 1):
+        assert totals[i] >= totals[i + 1]
+        if totals[i] == totals[i + 1]:
+            assert codes[i] < codes[i + 1]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(weights=weights_strategy, row=st.integers(0, 22_010))
+def test_dominating_trust_ranks_above(engine, weights, row):
+    evaluation = engine.evaluate(row)
+    ranking = evaluation.rank(weights, Filters(max_km=None, compatible_only=False))
+    position = {int(k): i for i, k in enumerate(ranking.order)}
+    scores = evaluation.scores
+    keys = list(position)[:60]
+    for a in keys:
+        for b in keys:
+            if np.all(scores[a] >= scores[b]) and np.any(scores[a] > scores[b] + 1e-9):
+                assert position[a] < position[b]
+
+
+@settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(weights=weights_strategy, row=st.integers(0, 22_010), criterion=st.sampled_from(CRITERIA), factor=st.floats(1.1, 20))
+def test_raising_a_weight_never_moves_that_criteria_best_trust_down(engine, weights, row, criterion, factor):
+    evaluation = engine.evaluate(row)
+    before = evaluation.rank(weights, Filters(max_km=None, compatible_only=False))
+    column = CRITERIA.index(criterion)
+    best = int(before.order[np.argmax(evaluation.scores[before.order, column])])
+    raised = dict(weights, **{criterion: weights[criterion] * factor})
+    after = evaluation.rank(raised, Filters(max_km=None, compatible_only=False))
+    assert list(after.order).index(best) <= list(before.order).index(best)
+
+
+def test_own_trust_is_flagged_and_scored_without_the_school(engine, dataset):
+    choir = dataset.index_of_urn(135575)  # Bristol Cathedral Choir School, in Cathedral Schools Trust
+    evaluation = engine.evaluate(choir)
+    ranking = evaluation.rank(BALANCED, Filters(max_km=None, compatible_only=False))
+    position = ranking.position_of("16026")
+    own = ranking.candidate(position)
+    assert own.is_current_trust and own.schools == dataset.trusts.by_code("16026").school_count - 1
+    # the school is never its own nearest member (Cathedral Primary shares its site, 0 km away)
+    assert own.nearest_school == "Cathedral Primary School" and own.nearest_km < 0.1
+    assert own.pupils == dataset.trusts.by_code("16026").pupils - 1183
+    others = [c for c in ranking.rows(30) if c.trust_code != "16026"]
+    assert not any(c.is_current_trust for c in others)
+
+
+def test_filters(engine, dataset):
+    evaluation = engine.evaluate(0)
+    near = evaluation.rank(BALANCED, Filters(max_km=5)).rows()
+    assert near and all(c.nearest_km <= 5 for c in near)
+    assert all(c.nearest_km <= 50 for c in evaluation.rank(BALANCED).rows())  # the default reach
+    sized = evaluation.rank(BALANCED, Filters(min_schools=10, max_schools=20)).rows()
+    assert sized and all(10 <= c.schools <= 20 for c in sized)
+    london = evaluation.rank(BALANCED, Filters(region="London", max_km=None)).rows()
+    assert london and all("London" in dataset.trusts.by_code(c.trust_code).regions for c in london)
+    with pytest.raises(RankingProblem, match="no region"):
+        evaluation.rank(BALANCED, Filters(region="Atlantis"))
+    assert len(evaluation.rank(BALANCED, Filters(max_km=0.001))) == 0
+
+
+def test_compatibility_default_keeps_church_schools_with_church_trusts(engine, dataset):
+    aldgate = engine.evaluate(0).rank(BALANCED).rows()
+    assert all(dataset.trusts.by_code(c.trust_code).faiths.get("cofe", 0) > 0 for c in aldgate)
+    everything = engine.evaluate(0).rank(BALANCED, Filters(compatible_only=False))
+    assert len(everything) > len(aldgate)
+
+
+def test_reasons_name_the_facts(engine):
+    row = engine.evaluate(4164).rank(BALANCED).rows(1)[0]
+    assert "Catholic school" in row.reasons["ethos"] and "Diocese of Shrewsbury" in row.reasons["ethos"]
+    assert f"{row.nearest_km:.1f} km from {row.nearest_school}" in row.reasons["geography"]
+    assert "hub" in row.reasons["geography"]
+    assert "Secondary school" in row.reasons["phase"]
+    assert "7,500 pupils" in row.reasons["capacity"]
+
+
+def test_robustness_is_a_share_and_leaders_are_robust(engine):
+    ranking = engine.evaluate(4164).rank(BALANCED)
+    robust = ranking.robustness
+    assert np.all((robust >= 0) & (robust <= 1))
+    # a trust ranked far down cannot be in the top 5 under nearby weights
+    assert robust[0] > 0.5 and (len(robust) < 40 or robust[39] < 0.05)
+
+
+@pytest.mark.parametrize(
+    "text, preset, message",
+    [("ethos=x", None, "must be a number"), ("colour=2", None, "not a criterion"), ("ethos=-1", None, "zero or more"),
+     ("ethos=0,geography=0,phase=0,capacity=0", None, "above zero"), (None, "nope", "no preset")],
+)
+def test_bad_weights(text, preset, message):
+    with pytest.raises(RankingProblem, match=message):
+        parse_weights(text, preset)
+
+
+def test_weights_from_preset_and_text():
+    assert parse_weights("geography=5", "church school") == {"ethos": 3, "geography": 5, "phase": 1, "capacity": 1}
