@@ -16,6 +16,7 @@ import numpy as np
 from trustmatch import criteria
 from trustmatch.criteria import CRITERIA
 from trustmatch.graph import DEFAULT_RADIUS_KM, SchoolTrustGraph, Shape
+from trustmatch.trusts import group_reduce
 
 PRESETS: dict[str, dict[str, float]] = {
     "balanced": {"ethos": 1, "geography": 1, "phase": 1, "capacity": 1},
@@ -144,19 +145,20 @@ class FitEngine:
         rows = [m for t in self.candidates for m in t.members]
         self.member_rows = np.asarray(rows, dtype=np.int64)
         self.member_owner = np.repeat(np.arange(len(self.candidates)), [t.school_count for t in self.candidates])
-        self.starts = np.concatenate([[0], np.cumsum([t.school_count for t in self.candidates])[:-1]])
+        sizes = [t.school_count for t in self.candidates]
+        self.starts = np.cumsum([0] + sizes[:-1]).astype(np.int64) if sizes else np.zeros(0, np.int64)
         self.member_xy = dataset.xy[self.member_rows]
-        self.member_phase = np.array([PHASE_GROUPS.index(cols["phase_group"][r]) for r in rows])
+        self.member_phase = np.array([PHASE_GROUPS.index(cols["phase_group"][r]) for r in rows], dtype=np.int64)
         # Faiths and dioceses as small integers: comparing ints is ~10x faster than strings.
         self.faith_code = _codes(cols["faith"])
         self.diocese_code = _codes(cols["diocese"])
-        self.member_faith = np.array([self.faith_code[cols["faith"][r]] for r in rows])
-        self.member_diocese = np.array([self.diocese_code[cols["diocese"][r]] for r in rows])
+        self.member_faith = np.array([self.faith_code[cols["faith"][r]] for r in rows], dtype=np.int64)
+        self.member_diocese = np.array([self.diocese_code[cols["diocese"][r]] for r in rows], dtype=np.int64)
         self.member_pupils = np.nan_to_num(dataset.pupils[self.member_rows])
         self.member_capacity = np.nan_to_num(dataset.capacity[self.member_rows])
         self.schools = np.array([t.school_count for t in self.candidates], dtype=float)
-        self.pupils = np.add.reduceat(self.member_pupils, self.starts)
-        self.places = np.add.reduceat(self.member_capacity, self.starts)
+        self.pupils = group_reduce(np.add, self.member_pupils, self.starts)
+        self.places = group_reduce(np.add, self.member_capacity, self.starts)
         self.largest_share = np.array([self.graph.shapes[c].largest_share for c in self.codes])
         self.spread_km = np.array([self.graph.shapes[c].spread_km for c in self.codes])
         regions = sorted({r for t in self.candidates for r in t.regions})
@@ -192,7 +194,7 @@ class Evaluation:
         km_valid = np.where(valid, km, np.inf)
         self.member_km = km_valid
 
-        n = np.add.reduceat(valid.astype(float), starts)
+        n = group_reduce(np.add, valid.astype(float), starts)
         pupils = e.pupils.copy()
         places = e.places.copy()
         largest_share = e.largest_share.copy()
@@ -213,13 +215,13 @@ class Evaluation:
             same_diocese = (e.member_diocese == e.diocese_code[school.diocese]) & same_faith
         else:
             same_diocese = np.zeros_like(valid)
-        self.nearest_km = np.minimum.reduceat(km_valid, starts)
-        self.nearest_same_phase_km = np.minimum.reduceat(np.where(affinity >= 1, km_valid, np.inf), starts)
-        self.relevant = np.add.reduceat(affinity, starts)
-        self.relevant_near = np.add.reduceat(affinity * (km_valid <= radius), starts)
-        self.same_faith = np.add.reduceat(same_faith.astype(float), starts)
-        self.same_diocese = np.add.reduceat(same_diocese.astype(float), starts)
-        self.catholic = np.add.reduceat(catholic.astype(float), starts)
+        self.nearest_km = group_reduce(np.minimum, km_valid, starts)
+        self.nearest_same_phase_km = group_reduce(np.minimum, np.where(affinity >= 1, km_valid, np.inf), starts)
+        self.relevant = group_reduce(np.add, affinity, starts)
+        self.relevant_near = group_reduce(np.add, affinity * (km_valid <= radius), starts)
+        self.same_faith = group_reduce(np.add, same_faith.astype(float), starts)
+        self.same_diocese = group_reduce(np.add, same_diocese.astype(float), starts)
+        self.catholic = group_reduce(np.add, catholic.astype(float), starts)
         self.n, self.pupils, self.places = n, pupils, places
         self.largest_share, self.spread_km = largest_share, spread
         self.exists = n > 0  # a trust whose only school is this one is no candidate

@@ -52,6 +52,13 @@ class Trust:
         }
 
 
+def group_reduce(ufunc, values: np.ndarray, starts: np.ndarray) -> np.ndarray:
+    """`ufunc.reduceat` over groups laid end to end, which also copes with no groups at all."""
+    if len(starts) == 0:
+        return np.zeros(0, dtype=np.result_type(values, np.float64))
+    return ufunc.reduceat(values, starts)
+
+
 def _code_key(code: str):
     # GIAS group UIDs are numbers; order them as numbers so ties break the same way everywhere.
     return (0, int(code), "") if code.isdigit() else (1, 0, code)
@@ -103,7 +110,7 @@ class TrustTable:
         school_trust = np.full(len(dataset), -1, dtype=np.int32)
         members = [groups[code] for code in codes]
         order = np.fromiter((m for group in members for m in group), dtype=np.int64)
-        starts = np.cumsum([0] + [len(group) for group in members[:-1]])
+        starts = np.cumsum([0] + [len(group) for group in members[:-1]]).astype(np.int64) if members else np.zeros(0, np.int64)
         for index, group in enumerate(members):
             school_trust[group] = index
 
@@ -111,14 +118,14 @@ class TrustTable:
         pupils = dataset.pupils[order]
         fsm = dataset.fsm_pct[order]
         weighted = ~np.isnan(pupils) & ~np.isnan(fsm)
-        pupil_sum = np.add.reduceat(np.nan_to_num(pupils), starts)
-        capacity_sum = np.add.reduceat(np.nan_to_num(dataset.capacity[order]), starts)
-        fsm_pupils = np.add.reduceat(np.where(weighted, fsm * np.nan_to_num(pupils), 0.0), starts)
-        fsm_weight = np.add.reduceat(np.where(weighted, pupils, 0.0), starts)
+        pupil_sum = group_reduce(np.add, np.nan_to_num(pupils), starts)
+        capacity_sum = group_reduce(np.add, np.nan_to_num(dataset.capacity[order]), starts)
+        fsm_pupils = group_reduce(np.add, np.where(weighted, fsm * np.nan_to_num(pupils), 0.0), starts)
+        fsm_weight = group_reduce(np.add, np.where(weighted, pupils, 0.0), starts)
         counts = np.array([len(group) for group in members], dtype=np.float64)
         centroid = np.column_stack(
-            [np.add.reduceat(dataset.xy[order, 0], starts), np.add.reduceat(dataset.xy[order, 1], starts)]
-        ) / counts[:, None]
+            [group_reduce(np.add, dataset.xy[order, 0], starts), group_reduce(np.add, dataset.xy[order, 1], starts)]
+        ) / np.maximum(counts, 1)[:, None]
 
         def tally(column: str, group: list[int]) -> dict[str, int]:
             values = cols[column]

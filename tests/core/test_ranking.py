@@ -177,3 +177,17 @@ def test_bad_weights(text, preset, message):
 
 def test_weights_from_preset_and_text():
     assert parse_weights("geography=5", "church school") == {"ethos": 3, "geography": 5, "phase": 1, "capacity": 1}
+
+
+def test_a_dataset_without_any_multi_academy_trust_ranks_nothing(dataset):
+    """Edge case the real register lacks: an import with no MATs at all (built from real rows)."""
+    from trustmatch.dataset import Dataset
+    from trustmatch.ranking import FitEngine
+
+    rows = [i for i in range(len(dataset)) if dataset.columns["trust_type"][i] != "MAT"][:500]
+    columns = {name: [values[i] for i in rows] for name, values in dataset.columns.items()}
+    small = Dataset(columns, dict(dataset.meta))
+    engine = FitEngine(small)
+    assert engine.candidates == []
+    ranking = engine.evaluate(0).rank(BALANCED)
+    assert len(ranking) == 0 and ranking.rows() == []

@@ -1,0 +1,236 @@
+"""The explorer window driven as a user would: keyboard, mouse, sliders, table, import."""
+
+from __future__ import annotations
+
+import gzip
+import re
+
+import numpy as np
+import pytest
+from PySide6.QtCore import QPoint, Qt
+from PySide6.QtGui import QImage
+from PySide6.QtTest import QTest
+
+from trustmatch.ui.candidates import CODE_ROLE, SORT_ROLE, CandidateModel
+
+NEWMAN = 111456
+
+
+def choose(window, qtbot, urn):
+    row = window.session.dataset.index_of_urn(urn)
+    window.session.choose_school(row)
+    return row
+
+
+def test_search_and_pick_a_school_by_keyboard(window, qtbot):
+    search = window.search
+    window.focus_search()
+    qtbot.keyClicks(search, "cardinal newman warr")
+    popup = search.completer().popup()
+    qtbot.waitUntil(popup.isVisible)
+    assert "Cardinal Newman Catholic High School" in popup.model().index(0, 0).data()
+    qtbot.keyClick(popup, Qt.Key_Down)
+    qtbot.keyClick(popup, Qt.Key_Return)
+    qtbot.waitUntil(lambda: window.session.school is not None)
+    assert window.session.school.urn == NEWMAN
+    assert window.model.rowCount() > 0
+    assert window.table.selected_code() == window.session.trust_code
+
+
+def test_enter_without_the_popup_takes_the_best_match(window, qtbot):
+    window.search.setText("100000")
+    qtbot.keyClick(window.search, Qt.Key_Return)
+    assert window.session.school.urn == 100000
+
+
+def test_click_a_school_on_the_map_then_rank(window, qtbot):
+    row = window.session.dataset.index_of_urn(NEWMAN)
+    window.session.choose_school(row)  # centres the map on Warrington
+    other = window.session.dataset.finder.search("St Gregory's Catholic Primary School Warrington")[0]
+    point = window.map.map_point(other)
+    QTest.mouseClick(window.map.viewport(), Qt.LeftButton, Qt.NoModifier, point)
+    qtbot.waitUntil(window.map.card.isVisible)
+    assert window.map.card.row == other
+    assert window.session.dataset.columns["name"][other] in window.map.card.text.text()
+    qtbot.mouseClick(window.map.card.button, Qt.LeftButton)
+    assert window.session.school_row == other and not window.map.card.isVisible()
+
+
+def test_double_click_ranks_at_once(window, qtbot):
+    choose(window, qtbot, NEWMAN)
+    target = window.session.dataset.finder.search("St Gregory's Catholic Primary School Warrington")[0]
+    point = window.map.map_point(target)
+    QTest.mouseDClick(window.map.viewport(), Qt.LeftButton, Qt.NoModifier, point)
+    qtbot.waitUntil(lambda: window.session.school_row == target)
+
+
+def test_map_keys_pan_and_zoom(window, qtbot):
+    choose(window, qtbot, NEWMAN)
+    window.map.setFocus()
+    (x0, x1), _ = window.map.view.viewRange()
+    qtbot.keyClick(window.map, Qt.Key_Right)
+    (x0b, x1b), _ = window.map.view.viewRange()
+    assert x0b > x0
+    qtbot.keyClick(window.map, Qt.Key_Minus)
+    (x0c, x1c), _ = window.map.view.viewRange()
+    assert (x1c - x0c) > (x1b - x0b) * 1.1
+    qtbot.keyClick(window.map, Qt.Key_Home)
+    (x0d, x1d), _ = window.map.view.viewRange()
+    assert (x1d - x0d) > 400_000  # all of England
+
+
+def test_sort_and_filter_the_table(window, qtbot):
+    choose(window, qtbot, NEWMAN)
+    window.session.set_filters(max_km=None, compatible_only=False)
+    table, proxy = window.table, window.table.proxy
+    header = table.horizontalHeader()
+    near_column = 10
+    header.sectionClicked.emit(near_column)
+    table.sortByColumn(near_column, Qt.AscendingOrder)
+    values = [proxy.index(r, near_column).data(SORT_ROLE) for r in range(proxy.rowCount())]
+    assert values == sorted(values) and len(values) > 100
+    qtbot.keyClicks(window.table_filter, "catholic")
+    assert 0 < proxy.rowCount() < len(values)
+    assert all("CATHOLIC" in proxy.index(r, 1).data() for r in range(proxy.rowCount()))
+
+
+def test_selection_follows_between_table_map_and_detail(window, qtbot):
+    choose(window, qtbot, NEWMAN)
+    table = window.table
+    table.selectRow(2)
+    code = table.selected_code()
+    assert window.session.trust_code == code
+    trust = window.session.dataset.trusts.by_code(code)
+    assert trust.name in window.detail.toPlainText()
+    assert len(window.map.members.data) == trust.school_count
+    # and the reverse: a click on the map's trust layer selects in the table
+    other = window.model.code_at(0)
+    window.map.trust_clicked.emit(other)
+    assert table.selected_code() == other and window.session.trust_code == other
+
+
+def test_slider_change_reranks_and_keeps_the_selection(window, qtbot):
+    choose(window, qtbot, NEWMAN)
+    window.table.selectRow(3)
+    kept = window.session.trust_code
+    before = [window.model.code_at(r) for r in range(window.model.rowCount())]
+    window.controls.weights.sliders["geography"].setValue(10)
+    assert window.session.weights["geography"] == 10
+    after = [window.model.code_at(r) for r in range(window.model.rowCount())]
+    assert after != before and sorted(after) == sorted(before)
+    assert window.session.trust_code == kept and window.table.selected_code() == kept
+    assert window.controls.weights.preset.currentText() == "Custom"
+
+
+def test_preset_and_filters_from_the_panel(window, qtbot):
+    choose(window, qtbot, NEWMAN)
+    weights = window.controls.weights
+    weights.preset.setCurrentIndex(1)
+    weights.preset.activated.emit(1)
+    assert window.session.weights["ethos"] == 3
+    window.controls.filters.max_km.setValue(10)
+    assert window.session.filters.max_km == 10
+    assert all(window.model._rows[r][10] <= 10 for r in range(window.model.rowCount()))
+    window.controls.filters.max_km.setValue(0)
+    assert window.session.filters.max_km is None
+
+
+def test_evidence_panel_ties_figures_to_the_trust(window, qtbot):
+    choose(window, qtbot, NEWMAN)  # a secondary school
+    text = window.detail.toPlainText()
+    assert "Perceived benefits and obstacles" in text
+    assert "73% of recent joiners said increasing collaboration" in text  # the secondary figure
+    assert "60% of recent joiners said increasing collaboration" not in text  # not the primary one
+    assert "This trust:" in text and "Diocese of Shrewsbury" in text
+    assert not re.search(r"(?<![\d.])0% of", text)  # an unreported figure is never shown as 0%
+    assert "staff training" not in text  # reported for primaries only
+
+
+def test_import_of_a_bad_file_shows_a_message_and_keeps_the_data(window, qtbot, tmp_path, sample):
+    choose(window, qtbot, NEWMAN)
+    bad = tmp_path / "edubasealldata20251101.csv.gz"
+    whole = gzip.compress(sample().encode("utf-8"))
+    bad.write_bytes(whole[: len(whole) // 2])
+    before = window.session.dataset
+    window.import_file(str(bad))
+    qtbot.waitUntil(lambda: hasattr(window, "message") and window.message.isVisible(), timeout=10_000)
+    assert "truncated or corrupt" in window.message.text()
+    assert window.session.dataset is before and window.session.school.urn == NEWMAN
+    assert window.import_action.isEnabled()
+    window.message.close()
+
+
+def test_import_of_a_good_file_reloads(window, qtbot, tmp_path, sample, private_data_dir):
+    source = tmp_path / "edubasealldata20251101.csv"
+    source.write_text(sample(count=3000, wanted_urns=[NEWMAN]), encoding="utf-8")
+    choose(window, qtbot, NEWMAN)
+    window.import_file(str(source))
+    qtbot.waitUntil(lambda: window.session.dataset.data_date == "2025-11-01", timeout=30_000)
+    assert window.session.school.urn == NEWMAN  # kept across the reload
+    assert "2025-11-01" in window.data_label.text()
+    assert (private_data_dir / "dataset.json.gz").exists()
+
+
+def test_layout_and_last_school_are_restored(qtbot, session, settings, dataset, engine):
+    from trustmatch.session import Session
+    from trustmatch.ui.main_window import MainWindow
+
+    first = MainWindow(session, settings)
+    qtbot.addWidget(first)
+    first.resize(760, 560)  # within the offscreen screen (800x600), which restoreGeometry clamps to
+    first.show()
+    qtbot.waitExposed(first)
+    session.choose_school(dataset.index_of_urn(NEWMAN))
+    first.main.setSizes([500, 260])
+    sizes = first.main.sizes()
+    first.close()  # saves on close
+    second = MainWindow(Session(dataset, engine), settings)
+    qtbot.addWidget(second)
+    second.show()
+    qtbot.waitExposed(second)
+    assert second.restore_school() and second.session.school.urn == NEWMAN
+    assert second.size() == first.size()
+    assert second.main.sizes() == sizes
+    second.close()
+
+
+def test_every_control_is_named_for_screen_readers(window):
+    from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit
+
+    unnamed = []
+    for kind in (QLineEdit, QComboBox, QAbstractSlider, QAbstractSpinBox):
+        for widget in window.findChildren(kind):
+            if widget.isVisible() and not (widget.accessibleName() or widget.objectName() == "qt_spinbox_lineedit"):
+                unnamed.append(widget)
+    assert unnamed == []
+    for button in window.findChildren(QAbstractButton):
+        if button.isVisible():
+            assert button.text() or button.accessibleName() or button.toolTip(), button
+
+
+def test_candidate_model_passes_qmodeltester(qtmodeltester, session, dataset):
+    session.choose_school(dataset.index_of_urn(NEWMAN))
+    model = CandidateModel()
+    model.set_ranking(session.ranking, session.engine)
+    assert model.rowCount() > 3
+    qtmodeltester.check(model)
+    empty = CandidateModel()
+    qtmodeltester.check(empty)
+
+
+def test_headless_screenshot(tmp_path, capsys):
+    from trustmatch.cli import main
+
+    target = tmp_path / "window.png"
+    assert main(["--school", "cardinal newman warrington", "--screenshot", str(target), "--size", "1024x700"]) == 0
+    image = QImage(str(target))
+    assert (image.width(), image.height()) == (1024, 700)
+    colours = {image.pixel(x, y) for x in range(0, 1024, 37) for y in range(0, 700, 29)}
+    assert len(colours) > 20  # a drawn window, not a blank one
+
+
+def test_screenshot_of_unknown_school_is_one_sentence(tmp_path, capsys):
+    from trustmatch.cli import main
+
+    assert main(["--school", "999999", "--screenshot", str(tmp_path / "x.png")]) == 1
+    assert "No open state-funded school has URN 999999" in capsys.readouterr().err

@@ -1,0 +1,121 @@
+"""Starting the window: Qt application, logging, the error dialog, settings, and --screenshot."""
+
+from __future__ import annotations
+
+import logging
+import logging.handlers
+import os
+import sys
+import traceback
+
+from trustmatch import paths
+
+log = logging.getLogger(__name__)
+
+
+def setup_logging() -> None:
+    folder = paths.data_dir() / "logs"
+    try:
+        folder.mkdir(parents=True, exist_ok=True)
+        handler = logging.handlers.RotatingFileHandler(folder / "trustmatch.log", maxBytes=1_000_000, backupCount=3, encoding="utf-8")
+    except OSError:
+        handler = logging.StreamHandler()
+    handler.setFormatter(logging.Formatter("%(asctime)s %(levelname)s %(name)s: %(message)s"))
+    root = logging.getLogger()
+    root.addHandler(handler)
+    root.setLevel(logging.INFO)
+
+
+def install_excepthook(parent_getter) -> None:
+    """An unexpected error is logged and shown in a dialog whose text can be copied into a report."""
+    from PySide6.QtWidgets import QMessageBox
+
+    def hook(kind, value, tb):
+        text = "".join(traceback.format_exception(kind, value, tb))
+        log.error("unexpected error\n%s", text)
+        box = QMessageBox(QMessageBox.Critical, "TrustMatch: unexpected error",
+                          "Something went wrong. Your data is unchanged. The details below are also in the log file.",
+                          QMessageBox.Close, parent_getter())
+        box.setDetailedText(text)
+        box.exec()
+
+    sys.excepthook = hook
+
+
+def parse_size(text: str) -> tuple[int, int]:
+    from trustmatch.cli import UserError
+
+    try:
+        width, height = (int(v) for v in text.lower().split("x"))
+    except ValueError:
+        raise UserError(f"--size must look like 1440x900, not '{text}'.") from None
+    if not (320 <= width <= 8000 and 240 <= height <= 8000):
+        raise UserError("--size must be between 320x240 and 8000x8000.")
+    return width, height
+
+
+def resolve_trust(dataset, text: str):
+    from trustmatch.cli import UserError
+
+    found = dataset.trusts.find(text)
+    if not found:
+        raise UserError(f"No trust matches '{text}'.")
+    return found[0]
+
+
+def run(args) -> int:
+    from trustmatch.cli import UserError
+    from trustmatch.rank_cli import resolve_school
+
+    headless = bool(args.screenshot)
+    if headless:
+        os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
+        size = parse_size(args.size)
+    from PySide6.QtCore import QSettings
+    from PySide6.QtWidgets import QApplication, QMessageBox
+
+    from trustmatch.dataset import DatasetProblem, load
+    from trustmatch.session import Session
+    from trustmatch.ui.main_window import MainWindow
+
+    app = QApplication.instance() or QApplication(sys.argv[:1])
+    app.setApplicationName("TrustMatch")
+    app.setOrganizationName("TrustMatch")
+    if not headless:
+        setup_logging()
+    problem = None
+    try:
+        dataset = load(paths.active_dataset())
+    except DatasetProblem as err:
+        problem = f"{err} Using the bundled data of 18 July 2025 instead."
+        dataset = load(paths.bundled_dataset())
+    settings = None if headless else QSettings(str(paths.data_dir() / "settings.ini"), QSettings.IniFormat)
+    session = Session(dataset)
+    window = MainWindow(session, settings)
+    if not headless:
+        install_excepthook(lambda: window)
+
+    if args.school:
+        session.choose_school(resolve_school(dataset, args.school, announce=False).index)
+    else:
+        window.restore_school()
+    if args.trust:
+        session.select_trust(resolve_trust(dataset, args.trust).code)
+
+    if headless:
+        window.resize(*size)
+        window.show()
+        app.processEvents()
+        window.map.show_chosen(session.school_row)  # centre again now the map has its real size
+        app.processEvents()
+        image = window.grab()
+        if not image.save(args.screenshot):
+            raise UserError(f"The screenshot could not be written to {args.screenshot}.")
+        print(f"Saved {args.screenshot} ({image.width()}x{image.height()})")
+        window.close()
+        return 0
+    window.resize(1440, 900) if settings.value("window/geometry") is None else None
+    window.show()
+    if problem:
+        QMessageBox.warning(window, "TrustMatch", problem)
+    return app.exec()

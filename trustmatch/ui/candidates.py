@@ -1,0 +1,173 @@
+"""The candidate-trust table: a model over one ranking's arrays, score bars, sorting and a filter box."""
+
+from __future__ import annotations
+
+import numpy as np
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, QSortFilterProxyModel, Qt
+from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QTableView
+
+SORT_ROLE = Qt.UserRole + 1  # raw values, so numbers sort as numbers
+CODE_ROLE = Qt.UserRole + 2
+
+COLUMNS = ["#", "Trust", "Total", "Ethos", "Geography", "Phase", "Capacity", "Robust", "Schools", "Pupils", "Nearest km"]
+SCORE_COLUMNS = {2, 3, 4, 5, 6}
+TOOLTIPS = {
+    "Robust": "Share of nearby weightings (each weight changed by up to about half or double) under which this trust stays in the top 5",
+    "Nearest km": "Straight-line distance from the chosen school to the trust's nearest school",
+    "Total": "Weighted mean of the four criteria, 0-100",
+}
+
+
+class CandidateModel(QAbstractTableModel):
+    """Rows are one immutable snapshot of a ranking; a new ranking resets the model in one go."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self._rows: list[tuple] = []
+        self._current_code: str | None = None
+
+    def set_ranking(self, ranking, engine) -> None:
+        self.beginResetModel()
+        self._rows = []
+        self._current_code = None
+        if ranking is not None:
+            ev = ranking.evaluation
+            order = ranking.order
+            robustness = ranking.robustness
+            scores = ev.scores[order]
+            for i, k in enumerate(order):
+                k = int(k)
+                trust = engine.candidates[k]
+                self._rows.append(
+                    (
+                        i + 1, trust.name, float(ranking.totals[k]), *map(float, scores[i]),
+                        float(robustness[i]), int(ev.n[k]), int(ev.pupils[k]), float(ev.nearest_km[k]), trust.code,
+                    )
+                )
+            if ev.own_trust is not None:
+                self._current_code = engine.codes[ev.own_trust]
+        self.endResetModel()
+
+    def rowCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(self._rows)
+
+    def columnCount(self, parent=QModelIndex()) -> int:
+        return 0 if parent.isValid() else len(COLUMNS)
+
+    def code_at(self, row: int) -> str:
+        return self._rows[row][-1]
+
+    def row_of(self, code: str) -> int | None:
+        return next((i for i, r in enumerate(self._rows) if r[-1] == code), None)
+
+    def data(self, index, role=Qt.DisplayRole):
+        if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(COLUMNS):
+            return None
+        row = self._rows[index.row()]
+        column = index.column()
+        value = row[column]
+        current = row[-1] == self._current_code
+        if role == Qt.DisplayRole:
+            if column == 1:
+                return value + ("  (current trust)" if current else "")
+            if column in SCORE_COLUMNS:
+                return f"{value:.0f}"
+            if column == 7:
+                return f"{value * 100:.0f}%"
+            if column == 9:
+                return f"{value:,}"
+            if column == 10:
+                return f"{value:.1f}"
+            return str(value)
+        if role == SORT_ROLE:
+            return value
+        if role == CODE_ROLE:
+            return row[-1]
+        if role == Qt.TextAlignmentRole:
+            return int(Qt.AlignLeft | Qt.AlignVCenter) if column == 1 else int(Qt.AlignRight | Qt.AlignVCenter)
+        if role == Qt.FontRole and current:
+            font = QFont()
+            font.setItalic(True)
+            return font
+        if role == Qt.ToolTipRole:
+            if column == 1 and current:
+                return "The school's current trust, scored without the school itself"
+            return TOOLTIPS.get(COLUMNS[column])
+        if role == Qt.AccessibleTextRole:
+            return f"{COLUMNS[column]}: {self.data(index, Qt.DisplayRole)}"
+        return None
+
+    def headerData(self, section, orientation, role=Qt.DisplayRole):
+        if orientation == Qt.Horizontal and 0 <= section < len(COLUMNS):
+            if role == Qt.DisplayRole:
+                return COLUMNS[section]
+            if role == Qt.ToolTipRole:
+                return TOOLTIPS.get(COLUMNS[section])
+        return None
+
+
+class CandidateFilter(QSortFilterProxyModel):
+    """Sorts by raw values and keeps the rows whose trust name holds the filter text."""
+
+    def __init__(self, parent=None):
+        super().__init__(parent)
+        self.setSortRole(SORT_ROLE)
+        self.setFilterKeyColumn(1)
+        self.setFilterCaseSensitivity(Qt.CaseInsensitive)
+
+
+class ScoreBarDelegate(QStyledItemDelegate):
+    """Draws a score as a bar behind its number, so the table reads at a glance."""
+
+    BAR = QColor("#56B4E9")
+
+    def paint(self, painter, option, index):
+        value = index.data(SORT_ROLE)
+        if isinstance(value, float):
+            rect = QRectF(option.rect.adjusted(2, 4, -2, -4))
+            rect.setWidth(rect.width() * max(0.0, min(value, 100.0)) / 100.0)
+            painter.save()
+            painter.setPen(Qt.NoPen)
+            painter.setBrush(QBrush(self.BAR))
+            painter.setOpacity(0.45)
+            painter.drawRect(rect)
+            painter.restore()
+        super().paint(painter, option, index)
+
+
+class CandidateTable(QTableView):
+    def __init__(self, model: CandidateModel, parent=None):
+        super().__init__(parent)
+        self.setObjectName("candidates")
+        self.setAccessibleName("Candidate trusts")
+        self.source = model
+        self.proxy = CandidateFilter(self)
+        self.proxy.setSourceModel(model)
+        self.setModel(self.proxy)
+        self.setSortingEnabled(True)
+        self.sortByColumn(0, Qt.AscendingOrder)
+        self.setSelectionBehavior(QAbstractItemView.SelectRows)
+        self.setSelectionMode(QAbstractItemView.SingleSelection)
+        self.setAlternatingRowColors(True)
+        self.verticalHeader().hide()
+        header = self.horizontalHeader()
+        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        header.setSectionResizeMode(1, QHeaderView.Stretch)
+        delegate = ScoreBarDelegate(self)
+        for column in SCORE_COLUMNS:
+            self.setItemDelegateForColumn(column, delegate)
+
+    def selected_code(self) -> str | None:
+        rows = self.selectionModel().selectedRows()
+        return rows[0].data(CODE_ROLE) if rows else None
+
+    def select_code(self, code: str | None) -> None:
+        row = self.source.row_of(code) if code else None
+        if row is None:
+            self.clearSelection()
+            return
+        index = self.proxy.mapFromSource(self.source.index(row, 0))
+        if index.isValid():
+            self.selectRow(index.row())
+            self.scrollTo(index)

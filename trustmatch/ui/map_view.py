@@ -1,0 +1,296 @@
+"""The map of England: boundaries, every school as a point, the chosen school and the selected trust.
+
+One graphics item per layer, never one per school (pyqtgraph scatter items with
+a handful of shared brushes), so a full repaint of 22,000 schools stays within a
+frame.  Coordinates are British National Grid metres, so the map is drawn in
+metres with a locked aspect ratio.
+"""
+
+from __future__ import annotations
+
+import numpy as np
+import pyqtgraph as pg
+from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtGui import QColor, QKeySequence, QPainterPath
+from PySide6.QtWidgets import QFrame, QGraphicsPathItem, QLabel, QPushButton, QToolTip, QVBoxLayout
+from scipy.spatial import cKDTree
+
+from trustmatch.basemap import Basemap
+
+# Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
+STATUS_COLOURS = {
+    "maintained": "#0072B2",
+    "mat": "#E69F00",
+    "sat": "#009E73",
+    "other": "#CC79A7",
+}
+STATUS_LABELS = {
+    "maintained": "Maintained by the LA",
+    "mat": "In a multi-academy trust",
+    "sat": "Single-academy trust",
+    "other": "Other",
+}
+TRUST_COLOUR = "#D55E00"
+HOVER_PIXELS = 6
+
+
+def _rings_path(areas) -> QPainterPath:
+    rings = [ring for area in areas for ring in area.rings]
+    xs = np.concatenate([r[:, 0] for r in rings])
+    ys = np.concatenate([r[:, 1] for r in rings])
+    connect = np.ones(len(xs), dtype=bool)
+    connect[np.cumsum([len(r) for r in rings]) - 1] = False  # lift the pen at each ring's end
+    return pg.arrayToQPath(xs, ys, connect=connect)
+
+
+class SchoolCard(QFrame):
+    """The small card a click on a school shows, with the one action that matters."""
+
+    rank_requested = Signal(int)
+
+    def __init__(self, parent):
+        super().__init__(parent)
+        self.setObjectName("schoolCard")
+        self.setFrameShape(QFrame.StyledPanel)
+        self.setAutoFillBackground(True)
+        self.setAccessibleName("School card")
+        layout = QVBoxLayout(self)
+        self.text = QLabel()
+        self.text.setWordWrap(True)
+        self.text.setTextFormat(Qt.RichText)
+        self.button = QPushButton("&Rank trusts for this school")
+        self.button.setAccessibleName("Rank trusts for this school")
+        self.button.clicked.connect(lambda: self.rank_requested.emit(self.row))
+        layout.addWidget(self.text)
+        layout.addWidget(self.button)
+        self.row = -1
+        self.setFixedWidth(300)
+        self.hide()
+
+    def show_school(self, row: int, html: str, at) -> None:
+        self.row = row
+        self.text.setText(html)
+        self.adjustSize()
+        parent = self.parentWidget()
+        x = min(max(at.x() + 12, 0), parent.width() - self.width())
+        y = min(max(at.y() + 12, 0), parent.height() - self.height())
+        self.move(int(x), int(y))
+        self.show()
+        self.raise_()
+        self.button.setFocus()
+
+    def keyPressEvent(self, event):
+        if event.key() == Qt.Key_Escape:
+            self.hide()
+            self.parentWidget().setFocus()
+            return
+        super().keyPressEvent(event)
+
+
+class MapView(pg.PlotWidget):
+    school_chosen = Signal(int)  # rank trusts for this school
+    trust_clicked = Signal(str)
+
+    def __init__(self, dataset, basemap: Basemap | None = None, parent=None):
+        super().__init__(parent, background="w")
+        self.setObjectName("map")
+        self.setAccessibleName("Map of England's schools")
+        self.setAccessibleDescription("Arrow keys pan, plus and minus zoom, Home shows all of England.")
+        self.setFocusPolicy(Qt.StrongFocus)
+        self.basemap = basemap or Basemap.load()
+        plot = self.getPlotItem()
+        plot.hideAxis("left")
+        plot.hideAxis("bottom")
+        plot.setMenuEnabled(False)
+        plot.hideButtons()
+        self.view = plot.getViewBox()
+        self.view.setAspectLocked(True)
+        self.view.setMouseEnabled(True, True)
+
+        self._layers = []
+        for name, colour, width in [("regions", "#9a9a9a", 1.2), ("utla", "#d0d0d0", 0.6), ("outline", "#555555", 1.4)]:
+            item = QGraphicsPathItem(_rings_path(self.basemap.layers[name]))
+            item.setPen(pg.mkPen(colour, width=width))
+            item.setZValue(-10 if name == "utla" else -9)
+            self.addItem(item)
+            self._layers.append(item)
+
+        self.schools = pg.ScatterPlotItem(pxMode=True, size=4, pen=None)
+        self.schools.setZValue(0)
+        self.addItem(self.schools)
+        self.trust_layer = pg.ScatterPlotItem(pxMode=True, pen=pg.mkPen("#7a2e00", width=1), brush=pg.mkBrush(213, 94, 0, 110))
+        self.trust_layer.setZValue(1)
+        self.trust_layer.sigClicked.connect(self._trust_layer_clicked)
+        self.trust_layer.setVisible(False)
+        self.addItem(self.trust_layer)
+        self.links = pg.PlotDataItem(pen=pg.mkPen(TRUST_COLOUR, width=1.2), connect="pairs")
+        self.links.setZValue(2)
+        self.addItem(self.links)
+        self.members = pg.ScatterPlotItem(pxMode=True, size=9, pen=pg.mkPen("k", width=1), brush=pg.mkBrush(TRUST_COLOUR))
+        self.members.setZValue(3)
+        self.addItem(self.members)
+        self.nearest_line = pg.PlotDataItem(pen=pg.mkPen("k", width=1.5, style=Qt.DashLine))
+        self.nearest_line.setZValue(4)
+        self.addItem(self.nearest_line)
+        self.nearest_label = pg.TextItem(color="k", anchor=(-0.15, -0.15), fill=pg.mkBrush(255, 255, 255, 210))
+        self.nearest_label.setZValue(4.5)
+        self.addItem(self.nearest_label)
+        self.chosen = pg.ScatterPlotItem(pxMode=True, size=22, symbol="star", pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush("k"))
+        self.chosen.setZValue(5)
+        self.addItem(self.chosen)
+
+        self.card = SchoolCard(self)
+        self.card.rank_requested.connect(self._card_rank)
+        self.scene().sigMouseMoved.connect(self._hover)
+        self.scene().sigMouseClicked.connect(self._clicked)
+        self.set_dataset(dataset)
+        self.zoom_to_england()
+
+    # --- data ------------------------------------------------------------------
+
+    def set_dataset(self, dataset) -> None:
+        self.dataset = dataset
+        self._tree = cKDTree(dataset.xy)
+        brushes = {status: pg.mkBrush(colour) for status, colour in STATUS_COLOURS.items()}
+        self.schools.setData(pos=dataset.xy, brush=[brushes[s] for s in dataset.columns["status"]])
+        self._chosen_row = None
+        self.chosen.setData([], [])
+        self.show_trust(None)
+        self._build_trust_layer(None)
+
+    def _build_trust_layer(self, shapes) -> None:
+        if shapes is None:
+            self.trust_layer.setData([])
+            return
+        spots = []
+        for trust in self.dataset.trusts.of_type("MAT"):
+            for hub in shapes[trust.code].hubs:
+                spots.append({"pos": hub.centre, "size": 6 + 3 * np.sqrt(hub.size), "data": trust.code})
+        self.trust_layer.setData(spots)
+
+    def set_hub_shapes(self, shapes) -> None:
+        self._build_trust_layer(shapes)
+
+    # --- what is shown ---------------------------------------------------------------
+
+    def show_chosen(self, row: int | None, centre: bool = True) -> None:
+        self._chosen_row = row
+        if row is None:
+            self.chosen.setData([], [])
+            return
+        x, y = self.dataset.xy[row]
+        self.chosen.setData([x], [y])
+        if centre:
+            self.zoom_to_school()
+
+    def show_trust(self, trust, shape=None, nearest_row: int | None = None, chosen_row: int | None = None) -> None:
+        """Draw a trust's schools on top, each linked to the centre of its hub, and the nearest distance."""
+        if trust is None:
+            for item in (self.members, self.links, self.nearest_line):
+                item.setData([], [])
+            self.nearest_label.setText("")
+            return
+        members = [m for m in trust.members if m != chosen_row]
+        xy = self.dataset.xy[members] if members else np.zeros((0, 2))
+        self.members.setData(pos=xy)
+        pairs = []
+        for hub in shape.hubs if shape else ():
+            if hub.size > 1:
+                for m in hub.members:
+                    pairs += [self.dataset.xy[m], hub.centre]
+        pairs = np.array(pairs) if pairs else np.zeros((0, 2))
+        self.links.setData(pairs[:, 0], pairs[:, 1])
+        if nearest_row is not None and chosen_row is not None:
+            a, b = self.dataset.xy[chosen_row], self.dataset.xy[nearest_row]
+            self.nearest_line.setData([a[0], b[0]], [a[1], b[1]])
+            km = np.hypot(*(a - b)) / 1000.0
+            self.nearest_label.setText(f"{km:.1f} km")
+            self.nearest_label.setPos(b[0], b[1])  # beside the member, clear of the chosen school's star
+        else:
+            self.nearest_line.setData([], [])
+            self.nearest_label.setText("")
+
+    def set_trust_layer_visible(self, visible: bool) -> None:
+        self.trust_layer.setVisible(visible)
+
+    # --- navigation ------------------------------------------------------------------
+
+    def zoom_to_england(self) -> None:
+        x0, y0, x1, y1 = self.basemap.bounds()
+        self.view.setRange(xRange=(x0, x1), yRange=(y0, y1), padding=0.02)
+
+    def zoom_to_school(self, half_width_m: float = 25_000) -> None:
+        if self._chosen_row is None:
+            return
+        x, y = self.dataset.xy[self._chosen_row]
+        self.view.setRange(xRange=(x - half_width_m, x + half_width_m), yRange=(y - half_width_m, y + half_width_m), padding=0)
+
+    def keyPressEvent(self, event):
+        key = event.key()
+        (x0, x1), (y0, y1) = self.view.viewRange()
+        step_x, step_y = (x1 - x0) * 0.1, (y1 - y0) * 0.1
+        moves = {Qt.Key_Left: (-step_x, 0), Qt.Key_Right: (step_x, 0), Qt.Key_Up: (0, step_y), Qt.Key_Down: (0, -step_y)}
+        if key in moves:
+            self.view.translateBy(x=moves[key][0], y=moves[key][1])
+        elif key in (Qt.Key_Plus, Qt.Key_Equal) or event.matches(QKeySequence.ZoomIn):
+            self.view.scaleBy((0.8, 0.8))
+        elif key == Qt.Key_Minus or event.matches(QKeySequence.ZoomOut):
+            self.view.scaleBy((1.25, 1.25))
+        elif key == Qt.Key_Home:
+            self.zoom_to_england()
+        else:
+            super().keyPressEvent(event)
+
+    # --- pointer ---------------------------------------------------------------------
+
+    def school_at(self, scene_pos) -> int | None:
+        point = self.view.mapSceneToView(scene_pos)
+        pixel = self.view.viewPixelSize()
+        tolerance = HOVER_PIXELS * max(pixel[0], pixel[1])
+        distance, row = self._tree.query([point.x(), point.y()], distance_upper_bound=tolerance)
+        return None if not np.isfinite(distance) else int(row)
+
+    def _describe(self, row: int) -> str:
+        s = self.dataset.school(row)
+        trust = s.trust_name or {"maintained": "maintained by the LA"}.get(s.status, "no trust")
+        return f"<b>{s.name}</b><br>{s.phase}, {s.la_name}<br>{trust}"
+
+    def _hover(self, scene_pos) -> None:
+        row = self.school_at(scene_pos)
+        if row is None:
+            QToolTip.hideText()
+            return
+        global_pos = self.mapToGlobal(self.mapFromScene(scene_pos))
+        QToolTip.showText(global_pos, self._describe(row), self)
+
+    def _clicked(self, event) -> None:
+        if event.button() != Qt.LeftButton:
+            return
+        row = self.school_at(event.scenePos())
+        if row is None:
+            self.card.hide()
+            return
+        if event.double():
+            return  # handled by mouseDoubleClickEvent
+        self.card.show_school(row, self._describe(row), self.mapFromScene(event.scenePos()))
+
+    def mouseDoubleClickEvent(self, event):
+        row = self.school_at(self.mapToScene(event.position().toPoint()))
+        if row is None or event.button() != Qt.LeftButton:
+            super().mouseDoubleClickEvent(event)
+            return
+        self.card.hide()
+        self.school_chosen.emit(row)
+
+    def _card_rank(self, row: int) -> None:
+        self.card.hide()
+        self.school_chosen.emit(row)
+
+    def _trust_layer_clicked(self, item, points, *args) -> None:
+        if len(points):
+            self.trust_clicked.emit(points[0].data())
+
+    def map_point(self, row: int):
+        """Where a school is drawn, in widget coordinates (for tests and the card)."""
+        x, y = self.dataset.xy[row]
+        return self.mapFromScene(self.view.mapViewToScene(QPointF(x, y)))
