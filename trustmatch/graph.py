@@ -19,7 +19,6 @@ from collections import Counter
 
 import networkx as nx
 import numpy as np
-from scipy.spatial import cKDTree
 
 # 10 km straight line is roughly the "20 minutes' drive" within which sector
 # guidance (R. Hill 2017; NGA 2015 "half a lunch break") expects a cluster's
@@ -52,6 +51,28 @@ class Shape:
         return len(self.hubs)
 
 
+def _pairs_within(xy: np.ndarray, groups, radius_km: float):
+    """Every pair of schools in the same group closer than the radius, with their distance in km.
+
+    Trusts are small (the largest has a few hundred schools), so all pairs inside
+    each one cost less than any spatial index, and need no extra library.
+    """
+    firsts, seconds, lengths = [], [], []
+    for members in groups:
+        if len(members) < 2:
+            continue
+        rows = np.asarray(members)
+        points = xy[rows]
+        km = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1)) / 1000.0
+        i, j = np.nonzero(np.triu(km <= radius_km, k=1))
+        firsts.append(rows[i])
+        seconds.append(rows[j])
+        lengths.append(km[i, j])
+    if not firsts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
+    return np.concatenate(firsts), np.concatenate(seconds), np.concatenate(lengths)
+
+
 def school_node(row: int) -> tuple[str, int]:
     return ("school", row)
 
@@ -72,11 +93,7 @@ class SchoolTrustGraph:
             ((school_node(m), trust_node(t.code)) for t in trusts for m in t.members), kind="member"
         )
         members = np.flatnonzero(trusts.school_trust >= 0)
-        pairs = cKDTree(dataset.xy[members]).query_pairs(radius_km * 1000.0, output_type="ndarray")
-        a, b = members[pairs[:, 0]], members[pairs[:, 1]]
-        same = trusts.school_trust[a] == trusts.school_trust[b]
-        a, b = a[same], b[same]
-        km = np.hypot(*(dataset.xy[a] - dataset.xy[b]).T) / 1000.0
+        a, b, km = _pairs_within(dataset.xy, [t.members for t in trusts], radius_km)
         graph.add_edges_from(
             (school_node(int(i)), school_node(int(j)), {"kind": "near", "km": float(d)})
             for i, j, d in zip(a, b, km)

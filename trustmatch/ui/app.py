@@ -6,6 +6,7 @@ import logging
 import logging.handlers
 import os
 import sys
+import threading
 import traceback
 
 from trustmatch import paths
@@ -114,8 +115,11 @@ def run(args) -> int:
         print(f"Saved {args.screenshot} ({image.width()}x{image.height()})")
         window.close()
         return 0
-    window.resize(1440, 900) if settings.value("window/geometry") is None else None
+    if settings.value("window/geometry") is None:
+        window.resize(1440, 900)
     window.show()
+    # The search index takes ~0.3 s to build: do it while the user looks at the window.
+    threading.Thread(target=lambda: dataset.finder, name="search-index", daemon=True).start()
     if problem:
         QMessageBox.warning(window, "TrustMatch", problem)
     return app.exec()

@@ -152,8 +152,14 @@ class CandidateTable(QTableView):
         self.setAlternatingRowColors(True)
         self.verticalHeader().hide()
         header = self.horizontalHeader()
-        header.setSectionResizeMode(QHeaderView.ResizeToContents)
+        # Fixed starting widths: sizing to contents would read every cell on every re-rank.
+        header.setSectionResizeMode(QHeaderView.Interactive)
         header.setSectionResizeMode(1, QHeaderView.Stretch)
+        em = self.fontMetrics().horizontalAdvance("M")
+        for column, name in enumerate(COLUMNS):
+            if column != 1:
+                self.setColumnWidth(column, max(em * 4, self.fontMetrics().horizontalAdvance(name) + em * 2))
+        self.verticalHeader().setSectionResizeMode(QHeaderView.Fixed)
         delegate = ScoreBarDelegate(self)
         for column in SCORE_COLUMNS:
             self.setItemDelegateForColumn(column, delegate)

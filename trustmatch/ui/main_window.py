@@ -39,6 +39,7 @@ class MainWindow(QMainWindow):
         self.setWindowTitle("TrustMatch")
         self._syncing = False
         self._worker: Worker | None = None
+        self._drawn_on_map = None
 
         dataset = session.dataset
         self.map = MapView(dataset)
@@ -152,6 +153,7 @@ class MainWindow(QMainWindow):
     def _changed(self, changed: set[str]) -> None:
         s = self.session
         if DATA in changed:
+            self._drawn_on_map = None
             self.map.set_dataset(s.dataset)
             self.map.set_hub_shapes(s.engine.graph.shapes)
             self.search.set_dataset(s.dataset)
@@ -195,7 +197,10 @@ class MainWindow(QMainWindow):
         if candidate is not None and trust is not None:
             names = s.dataset.columns["name"]
             nearest = next((m for m in trust.members if m != s.school_row and names[m] == candidate.nearest_school), None)
-        self.map.show_trust(trust, shape, nearest, s.school_row)
+        drawn = (s.trust_code, s.school_row, nearest)
+        if drawn != self._drawn_on_map:  # a re-rank alone leaves the map as it is
+            self._drawn_on_map = drawn
+            self.map.show_trust(trust, shape, nearest, s.school_row)
         self.detail.show_trust(s.school, trust, candidate, shape)
 
     def _table_selected(self, *args) -> None:
