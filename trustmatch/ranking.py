@@ -360,7 +360,7 @@ def explain(ranking: Ranking, rank_index: int) -> Candidate:
 
     geography = f"{nearest_km:.1f} km from {cols['name'][nearest_member]}, its nearest school"
     if hub is not None:
-        geography += f"; would join its {hub.name} hub of {hub.size}"
+        geography += f"; would join its {hub.name} hub of {hub.size} school{'s' if hub.size != 1 else ''}"
     else:
         geography += f"; would be an outpost beyond {e.radius_km:.0f} km of any of its schools"
     geography += f"; {shape.largest_share * 100:.0f}% of the trust in its largest hub ({shape.hub_count} hub{'s' if shape.hub_count != 1 else ''}, spread {shape.spread_km:.0f} km)"
