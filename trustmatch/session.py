@@ -7,6 +7,7 @@ listeners which parts changed.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import replace
 from typing import Callable
 
@@ -20,17 +21,26 @@ SCHOOL, RANKING, TRUST, DATA = "school", "ranking", "trust", "data"
 class Session:
     def __init__(self, dataset, engine: FitEngine | None = None):
         self._listeners: list[Callable[[set[str]], None]] = []
+        self._engine_lock = threading.Lock()
         self.weights = dict(PRESETS["balanced"])
         self.filters = Filters()
         self._use(dataset, engine)
 
     def _use(self, dataset, engine: FitEngine | None) -> None:
         self.dataset = dataset
-        self.engine = engine or FitEngine(dataset)
+        self._engine = engine
         self.school_row: int | None = None
         self.evaluation: Evaluation | None = None
         self.ranking: Ranking | None = None
         self.trust_code: str | None = None
+
+    @property
+    def engine(self) -> FitEngine:
+        """Built on first use (the window shows the map before it is needed, and warms it up meanwhile)."""
+        with self._engine_lock:
+            if self._engine is None:
+                self._engine = FitEngine(self.dataset)
+            return self._engine
 
     # --- listening ---------------------------------------------------------------
 

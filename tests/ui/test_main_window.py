@@ -234,3 +234,29 @@ def test_screenshot_of_unknown_school_is_one_sentence(tmp_path, capsys):
 
     assert main(["--school", "999999", "--screenshot", str(tmp_path / "x.png")]) == 1
     assert "No open state-funded school has URN 999999" in capsys.readouterr().err
+
+
+def test_trust_layer_draws_every_hub_and_selects_a_trust(window, qtbot, dataset, engine):
+    assert not window.map.trust_layer.isVisible()
+    window.trust_layer_action.trigger()
+    assert window.map.trust_layer.isVisible()
+    hubs = sum(engine.graph.shapes[t.code].hub_count for t in dataset.trusts.of_type("MAT"))
+    assert len(window.map.trust_layer.data) == hubs
+    spot = window.map.trust_layer.points()[0]
+    window.map._trust_layer_clicked(window.map.trust_layer, [spot])
+    assert window.session.trust_code == spot.data()
+    assert dataset.trusts.by_code(spot.data()).name in window.detail.toPlainText()
+    window.trust_layer_action.trigger()
+    assert not window.map.trust_layer.isVisible()
+
+
+def test_the_window_opens_before_the_engine_is_built(qtbot, dataset):
+    from trustmatch.session import Session
+    from trustmatch.ui.main_window import MainWindow
+
+    session = Session(dataset)
+    window = MainWindow(session)
+    qtbot.addWidget(window)
+    assert session._engine is None  # nothing in building the window needed it
+    session.choose_school(dataset.index_of_urn(NEWMAN))  # builds it on first use
+    assert session._engine is not None and window.model.rowCount() > 0

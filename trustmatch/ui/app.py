@@ -118,8 +118,8 @@ def run(args) -> int:
     if settings.value("window/geometry") is None:
         window.resize(1440, 900)
     window.show()
-    # The search index takes ~0.3 s to build: do it while the user looks at the window.
-    threading.Thread(target=lambda: dataset.finder, name="search-index", daemon=True).start()
+    # The search index and the fit engine take ~0.3 s each: build them while the user looks at the map.
+    threading.Thread(target=lambda: (dataset.finder, session.engine), name="warm-up", daemon=True).start()
     if problem:
         QMessageBox.warning(window, "TrustMatch", problem)
     return app.exec()

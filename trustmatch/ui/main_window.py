@@ -40,6 +40,7 @@ class MainWindow(QMainWindow):
         self._syncing = False
         self._worker: Worker | None = None
         self._drawn_on_map = None
+        self._trust_layer_built = False
 
         dataset = session.dataset
         self.map = MapView(dataset)
@@ -54,7 +55,7 @@ class MainWindow(QMainWindow):
         self.table_filter.textChanged.connect(self.table.proxy.setFilterFixedString)
         self.table_title = QLabel("Choose a school to rank the trusts")
         self.table_title.setObjectName("tableTitle")
-        self.controls = ControlsPanel(session.engine.region_names)
+        self.controls = ControlsPanel(sorted(set(dataset.columns["region"])))
         self.detail = DetailPanel()
 
         table_box = QWidget()
@@ -110,7 +111,6 @@ class MainWindow(QMainWindow):
         self.controls.filters.filters_changed.connect(lambda f: session.set_filters(**f))
         weights.show_weights(session.weights)
         self.controls.filters.show_filters(session.filters)
-        self.map.set_hub_shapes(session.engine.graph.shapes)
         session.subscribe(self._changed)
         self.restore_layout()
 
@@ -135,7 +135,7 @@ class MainWindow(QMainWindow):
         self._action(view, "&Find school", self.focus_search, QKeySequence.Find)
         self._action(view, "Zoom to &England", self.map.zoom_to_england, "Ctrl+0")
         self._action(view, "Zoom to &my school", self.map.zoom_to_school, "Ctrl+M")
-        self.trust_layer_action = self._action(view, "Show &trusts on the map", self.map.set_trust_layer_visible, "Ctrl+T", checkable=True)
+        self.trust_layer_action = self._action(view, "Show &trusts on the map", self.show_trust_layer, "Ctrl+T", checkable=True)
         view.addSeparator()
         self._action(view, "Go to the &map", self.map.setFocus, "Ctrl+1")
         self._action(view, "Go to the candidate &table", self.table.setFocus, "Ctrl+2")
@@ -143,6 +143,12 @@ class MainWindow(QMainWindow):
         self._action(view, "Go to the trust &details", self.detail.setFocus, "Ctrl+4")
         help_menu = bar.addMenu("&Help")
         self._action(help_menu, "&About TrustMatch", self.about, QKeySequence.HelpContents)
+
+    def show_trust_layer(self, visible: bool) -> None:
+        if visible and not self._trust_layer_built:
+            self.map.set_hub_shapes(self.session.engine.graph.shapes)
+            self._trust_layer_built = True
+        self.map.set_trust_layer_visible(visible)
 
     def focus_search(self) -> None:
         self.search.setFocus()
@@ -155,7 +161,8 @@ class MainWindow(QMainWindow):
         if DATA in changed:
             self._drawn_on_map = None
             self.map.set_dataset(s.dataset)
-            self.map.set_hub_shapes(s.engine.graph.shapes)
+            self._trust_layer_built = False
+            self.show_trust_layer(self.trust_layer_action.isChecked())
             self.search.set_dataset(s.dataset)
             self._show_data_source()
         if SCHOOL in changed:
@@ -167,7 +174,7 @@ class MainWindow(QMainWindow):
             self.controls.weights.show_weights(s.weights)
             self.controls.filters.show_filters(s.filters)
             self._syncing = True
-            self.model.set_ranking(s.ranking, s.engine)
+            self.model.set_ranking(s.ranking, s.engine if s.ranking is not None else None)
             self._syncing = False
             self._title()
         if RANKING in changed or TRUST in changed:
