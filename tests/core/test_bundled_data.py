@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-import pytest
 
 from trustmatch import paths
 from trustmatch.basemap import Basemap

@@ -5,13 +5,11 @@ from __future__ import annotations
 import gzip
 import re
 
-import numpy as np
-import pytest
-from PySide6.QtCore import QPoint, Qt
+from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 
-from trustmatch.ui.candidates import CODE_ROLE, SORT_ROLE, CandidateModel
+from trustmatch.ui.candidates import SORT_ROLE, CandidateModel
 
 NEWMAN = 111456
 

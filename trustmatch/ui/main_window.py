@@ -90,7 +90,7 @@ class MainWindow(QMainWindow):
         self.legend = QLabel(
             "  ".join(f"<span style='color:{c}; font-size:14pt'>&#9679;</span> {STATUS_LABELS[s]}" for s, c in STATUS_COLOURS.items())
             + "  <span style='font-size:14pt'>&#9733;</span> chosen school"
-            + f"  <span style='color:#D55E00; font-size:14pt'>&#9679;</span> selected trust"
+            + "  <span style='color:#D55E00; font-size:14pt'>&#9679;</span> selected trust"
         )
         self.legend.setObjectName("legend")
         self.legend.setAccessibleName("Map legend")
