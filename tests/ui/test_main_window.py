@@ -258,3 +258,30 @@ def test_the_window_opens_before_the_engine_is_built(qtbot, dataset):
     assert session._engine is None  # nothing in building the window needed it
     session.choose_school(dataset.index_of_urn(NEWMAN))  # builds it on first use
     assert session._engine is not None and window.model.rowCount() > 0
+
+
+def test_cancelling_an_import_keeps_the_data(window, qtbot, private_data_dir):
+    from trustmatch import paths
+
+    before = window.session.dataset
+    window.import_file(str(paths.bundled_raw_extract()))
+    qtbot.waitUntil(lambda: window._progress.value() > 0, timeout=10_000)
+    from PySide6.QtWidgets import QPushButton
+
+    qtbot.mouseClick(window._progress.findChild(QPushButton), Qt.LeftButton)  # the dialog's Cancel
+    qtbot.waitUntil(lambda: hasattr(window, "message") and window.message.isVisible(), timeout=20_000)
+    assert "cancelled" in window.message.text()
+    assert window.session.dataset is before
+    assert not (private_data_dir / "dataset.json.gz").exists()
+    window.message.close()
+
+
+def test_hover_names_the_school(window, qtbot):
+    from PySide6.QtWidgets import QToolTip
+
+    choose(window, qtbot, NEWMAN)
+    row = window.session.school_row
+    scene_pos = window.map.mapToScene(window.map.map_point(row))
+    window.map._hover(scene_pos)
+    assert "Cardinal Newman Catholic High School" in QToolTip.text()
+    assert window.map.school_at(scene_pos) == row
