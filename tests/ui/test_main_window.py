@@ -5,6 +5,7 @@ from __future__ import annotations
 import gzip
 import re
 
+import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
@@ -193,7 +194,13 @@ def test_layout_and_last_school_are_restored(qtbot, session, settings, dataset, 
 
 
 def test_every_control_is_named_for_screen_readers(window):
-    from PySide6.QtWidgets import QAbstractButton, QAbstractSlider, QAbstractSpinBox, QComboBox, QLineEdit
+    from PySide6.QtWidgets import (
+        QAbstractButton,
+        QAbstractSlider,
+        QAbstractSpinBox,
+        QComboBox,
+        QLineEdit,
+    )
 
     unnamed = []
     for kind in (QLineEdit, QComboBox, QAbstractSlider, QAbstractSpinBox):
@@ -285,3 +292,14 @@ def test_hover_names_the_school(window, qtbot):
     window.map._hover(scene_pos)
     assert "Cardinal Newman Catholic High School" in QToolTip.text()
     assert window.map.school_at(scene_pos) == row
+
+
+def test_pinch_zooms_about_the_fingers(window, qtbot):
+    choose(window, qtbot, NEWMAN)
+    row = window.session.school_row
+    scene_pos = window.map.mapToScene(window.map.map_point(row))
+    (x0, x1), _ = window.map.view.viewRange()
+    window.map.pinch(0.25, scene_pos)
+    (x0b, x1b), _ = window.map.view.viewRange()
+    assert (x1b - x0b) == pytest.approx((x1 - x0) / 1.25, rel=0.01)
+    assert window.map.school_at(scene_pos) == row  # the school under the fingers stays there

@@ -91,6 +91,7 @@ class MainWindow(QMainWindow):
             "  ".join(f"<span style='color:{c}; font-size:14pt'>&#9679;</span> {STATUS_LABELS[s]}" for s, c in STATUS_COLOURS.items())
             + "  <span style='font-size:14pt'>&#9733;</span> chosen school"
             + "  <span style='color:#D55E00; font-size:14pt'>&#9679;</span> selected trust"
+            + "  <span style='color:#4B2A86; font-size:14pt'>&#9675;</span> trust hub (Ctrl+T)"
         )
         self.legend.setObjectName("legend")
         self.legend.setAccessibleName("Map legend")

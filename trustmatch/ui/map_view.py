@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import numpy as np
 import pyqtgraph as pg
-from PySide6.QtCore import QPointF, Qt, Signal
+from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainterPath
 from PySide6.QtWidgets import QFrame, QGraphicsPathItem, QLabel, QPushButton, QToolTip, QVBoxLayout
 
@@ -30,6 +30,7 @@ STATUS_LABELS = {
     "other": "Other",
 }
 TRUST_COLOUR = "#D55E00"
+TRUST_LAYER_COLOUR = "#4B2A86"
 HOVER_PIXELS = 6
 
 
@@ -121,7 +122,8 @@ class MapView(pg.PlotWidget):
         self.schools = pg.ScatterPlotItem(pxMode=True, size=4, pen=None)
         self.schools.setZValue(0)
         self.addItem(self.schools)
-        self.trust_layer = pg.ScatterPlotItem(pxMode=True, pen=pg.mkPen("#7a2e00", width=1), brush=pg.mkBrush(213, 94, 0, 110))
+        # hollow rings, so the schools stay visible beneath ~3,000 hubs
+        self.trust_layer = pg.ScatterPlotItem(pxMode=True, pen=pg.mkPen(TRUST_LAYER_COLOUR, width=1), brush=pg.mkBrush(0, 0, 0, 0))
         self.trust_layer.setZValue(1)
         self.trust_layer.sigClicked.connect(self._trust_layer_clicked)
         self.trust_layer.setVisible(False)
@@ -167,7 +169,7 @@ class MapView(pg.PlotWidget):
         spots = []
         for trust in self.dataset.trusts.of_type("MAT"):
             for hub in shapes[trust.code].hubs:
-                spots.append({"pos": hub.centre, "size": 6 + 3 * np.sqrt(hub.size), "data": trust.code})
+                spots.append({"pos": hub.centre, "size": 4 + 2 * np.sqrt(hub.size), "data": trust.code})
         self.trust_layer.setData(spots)
 
     def set_hub_shapes(self, shapes) -> None:
@@ -242,6 +244,18 @@ class MapView(pg.PlotWidget):
             self.zoom_to_england()
         else:
             super().keyPressEvent(event)
+
+    def event(self, event):
+        # Touchpad pinch arrives as a native zoom gesture (macOS, Wayland): zoom about the fingers.
+        if event.type() == QEvent.NativeGesture and event.gestureType() == Qt.ZoomNativeGesture:
+            self.pinch(event.value(), self.mapToScene(event.position().toPoint()))
+            return True
+        return super().event(event)
+
+    def pinch(self, value: float, scene_pos) -> None:
+        """Zoom in by `value` (0.1 = 10% closer), keeping the point under the fingers still."""
+        factor = 1.0 / (1.0 + max(min(value, 0.9), -0.9))
+        self.view.scaleBy((factor, factor), center=self.view.mapSceneToView(scene_pos))
 
     # --- pointer ---------------------------------------------------------------------
 
