@@ -109,9 +109,6 @@ class Dataset:
         index = self.index_of_urn(urn)
         return None if index is None else self.school(index)
 
-    def column_array(self, name: str) -> np.ndarray:
-        return np.asarray(self.columns[name], dtype=object)
-
     @cached_property
     def trusts(self):
         from trustmatch.trusts import TrustTable

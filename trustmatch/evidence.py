@@ -14,6 +14,7 @@ from functools import lru_cache
 
 from trustmatch import paths
 from trustmatch.criteria import BENCHMARK_PUPILS, SCRUTINY_PUPILS
+from trustmatch.graph import DEFAULT_RADIUS_KM
 
 
 @dataclass(frozen=True)
@@ -60,10 +61,14 @@ def indicator(name: str, school, trust, candidate, shape) -> str:
         dioceses = "; dioceses: " + ", ".join(trust.dioceses) if trust.dioceses else ""
         return f"Trust schools by religious character: {mix}{dioceses}. This school: {school.religious_character}."
     if name == "collaboration":
-        near = candidate.reasons["phase"].split("; ", 1)[-1]
-        return f"{near}."
+        if candidate.nearest_same_phase_km is None:
+            return f"No {school.phase_group} school in the trust to work with."
+        return (
+            f"Nearest {school.phase_group} school of the trust {candidate.nearest_same_phase_km:.1f} km away; "
+            f"{candidate.same_phase_nearby} of this or a related phase within {DEFAULT_RADIUS_KM:.0f} km."
+        )
     if name == "identity":
-        return f"This school would be one of {candidate.schools + 1} schools and {candidate.pupils:,} pupils."
+        return f"This school would be one of {candidate.schools + 1} schools; the trust has {candidate.pupils:,} pupils without it."
     if name == "burden":
         mark = "above" if candidate.pupils >= BENCHMARK_PUPILS else "below"
         return f"{candidate.pupils:,} pupils, {mark} the DfE's 7,500 mark for a trust with the capacity to support its schools."

@@ -151,9 +151,3 @@ class SchoolTrustGraph:
         """The trust's shape with one school left out (the school being scored)."""
         members = [m for m in self.dataset.trusts.by_code(code).members if m != row]
         return self._shape(code, members)
-
-    def hub_of(self, row: int) -> Hub | None:
-        code = self.dataset.columns["trust_code"][row]
-        if not code:
-            return None
-        return next((h for h in self.shapes[code].hubs if row in h.members), None)

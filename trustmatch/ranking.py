@@ -106,6 +106,7 @@ class Candidate:
     nearest_km: float
     nearest_school: str
     nearest_same_phase_km: float | None
+    same_phase_nearby: int  # trust schools of the same or a related phase within the radius
     hub: str | None
     robustness: float
     schools: int
@@ -144,7 +145,6 @@ class FitEngine:
         self.position = {t.code: k for k, t in enumerate(self.candidates)}
         rows = [m for t in self.candidates for m in t.members]
         self.member_rows = np.asarray(rows, dtype=np.int64)
-        self.member_owner = np.repeat(np.arange(len(self.candidates)), [t.school_count for t in self.candidates])
         sizes = [t.school_count for t in self.candidates]
         self.starts = np.cumsum([0] + sizes[:-1]).astype(np.int64) if sizes else np.zeros(0, np.int64)
         self.member_xy = dataset.xy[self.member_rows]
@@ -156,7 +156,6 @@ class FitEngine:
         self.member_diocese = np.array([self.diocese_code[cols["diocese"][r]] for r in rows], dtype=np.int64)
         self.member_pupils = np.nan_to_num(dataset.pupils[self.member_rows])
         self.member_capacity = np.nan_to_num(dataset.capacity[self.member_rows])
-        self.schools = np.array([t.school_count for t in self.candidates], dtype=float)
         self.pupils = group_reduce(np.add, self.member_pupils, self.starts)
         self.places = group_reduce(np.add, self.member_capacity, self.starts)
         self.largest_share = np.array([self.graph.shapes[c].largest_share for c in self.codes])
@@ -391,6 +390,7 @@ def explain(ranking: Ranking, rank_index: int) -> Candidate:
         nearest_km=nearest_km,
         nearest_school=cols["name"][nearest_member],
         nearest_same_phase_km=same_phase_km if np.isfinite(same_phase_km) else None,
+        same_phase_nearby=int(ev.relevant_near[k]),
         hub=hub.name if hub else None,
         robustness=float(ranking.robustness[rank_index]),
         schools=n,
