@@ -26,7 +26,7 @@ class Figure:
 
 @dataclass(frozen=True)
 class EvidenceItem:
-    kind: str  # benefit or obstacle
+    kind: str  # overall, benefit or obstacle
     title: str
     figures: tuple[Figure, ...]
     this_trust: str  # what the register says about this trust for this item
@@ -56,6 +56,11 @@ def figures_for(item: dict, phase_group: str) -> tuple[Figure, ...]:
 
 
 def indicator(name: str, school, trust, candidate, shape) -> str:
+    if name == "overall":
+        return (
+            f"{candidate.schools} schools and {candidate.pupils:,} pupils; scores {candidate.total:.0f} of 100 "
+            f"for this school, rank {candidate.rank}."
+        )
     if name == "ethos":
         mix = ", ".join(f"{n} {c}" for c, n in trust.religious_characters.items())
         dioceses = "; dioceses: " + ", ".join(trust.dioceses) if trust.dioceses else ""

@@ -62,8 +62,9 @@ def trust_html(school, trust, candidate, shape) -> str:
         study = evidence.load()["study"]
         parts.append("<h3>Perceived benefits and obstacles (DfE, 2021)</h3>")
         for item in evidence.items_for(school, trust, candidate, shape):
-            colour = "#00603f" if item.kind == "benefit" else "#8a3b00"
-            parts.append(f"<p><b style='color:{colour}'>{item.kind.capitalize()}: {escape(item.title)}</b><br>")
+            colour = {"benefit": "#00603f", "obstacle": "#8a3b00"}.get(item.kind, "#222222")
+            label = f"{item.kind.capitalize()}: " if item.kind in ("benefit", "obstacle") else ""
+            parts.append(f"<p><b style='color:{colour}'>{label}{escape(item.title)}</b><br>")
             for figure in item.figures:
                 parts.append(
                     f"{figure.percent}% {escape(figure.text)} ({figure.phase} schools) "
