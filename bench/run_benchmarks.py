@@ -47,9 +47,13 @@ def ms(seconds: float) -> str:
     return f"{seconds * 1000:.2f} ms"
 
 
-def in_subprocess(code: str) -> str:
-    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
-    return result.stdout.strip()
+def fresh_runs(code: str, times: int) -> list[tuple[float, ...]]:
+    """Run `code` in `times` fresh interpreters; each prints numbers, returned as one tuple per run."""
+    runs = []
+    for _ in range(times):
+        result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, check=True)
+        runs.append(tuple(map(float, result.stdout.split())))
+    return runs
 
 
 def bench_data() -> None:
@@ -60,7 +64,7 @@ def bench_data() -> None:
         "d = dataset.load(paths.bundled_dataset()); d.trusts; t1=time.perf_counter(); d.finder\n"
         "print(time.perf_counter()-t, t1-t)"
     )
-    runs = [tuple(map(float, in_subprocess(code).split())) for _ in range(5)]
+    runs = fresh_runs(code, 5)
     record("Load bundled dataset + trusts (fresh process, imports incl.)", ms(statistics.median(r[1] for r in runs)), "< 500 ms")
     record("... + search index", ms(statistics.median(r[0] for r in runs)), "< 500 ms")
 
@@ -72,7 +76,7 @@ def bench_data() -> None:
         "save(d, pathlib.Path(tempfile.mkdtemp()) / 'd.json.gz')\n"
         "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
-    runs = [tuple(map(float, in_subprocess(code).split())) for _ in range(3)]
+    runs = fresh_runs(code, 3)
     record("Full GIAS import, 51,866 rows (read, derive, save)", f"{min(r[0] for r in runs):.2f} s", "< 15 s")
     record("... peak memory (max RSS of the process)", f"{max(r[1] for r in runs) / 1024:.0f} MB", "recorded")
 
@@ -181,7 +185,7 @@ def bench_window() -> None:
         "t2 = time.perf_counter()\n"
         "print(t1 - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, t2 - t)"
     )
-    runs = [tuple(map(float, in_subprocess(code).split())) for _ in range(5)]
+    runs = fresh_runs(code, 5)
     record("Start to interactive window, all schools drawn (fresh process)", f"{statistics.median(r[0] for r in runs):.2f} s", "< 2 s")
     record("... to a first school ranked (engine built on first use)", f"{statistics.median(r[2] for r in runs):.2f} s", "")
     record("Memory of the running app, a school chosen (max RSS)", f"{max(r[1] for r in runs) / 1024:.0f} MB", "aim < 400 MB")

@@ -112,13 +112,18 @@ def cmd_find(args) -> int:
     return 0
 
 
-def cmd_trust(args) -> int:
-    dataset = _load_dataset()
-    text = " ".join(args.trust)
+def resolve_trust(dataset, text: str):
+    """The best trust for a group UID or words of a name, with how many others also matched."""
     found = dataset.trusts.find(text)
     if not found:
         raise UserError(f"No trust matches '{text}'.")
-    trust = found[0]
+    return found[0], len(found) - 1
+
+
+def cmd_trust(args) -> int:
+    dataset = _load_dataset()
+    text = " ".join(args.trust)
+    trust, others = resolve_trust(dataset, text)
     members = [dataset.school(i) for i in trust.members]
     members.sort(key=lambda s: (s.phase_group, s.name))
     if args.json:
@@ -135,8 +140,8 @@ def cmd_trust(args) -> int:
         print("  Dioceses: " + ", ".join(f"{k} {v}" for k, v in trust.dioceses.items()))
     print("  Local authorities: " + ", ".join(f"{k} {v}" for k, v in trust.las.items()))
     print("  Regions: " + ", ".join(f"{k} {v}" for k, v in trust.regions.items()))
-    if len(found) > 1:
-        print(f"  ({len(found) - 1} other trust(s) also match '{text}'.)")
+    if others:
+        print(f"  ({others} other trust(s) also match '{text}'.)")
     print()
     print(
         _table(

@@ -66,9 +66,6 @@ class School:
     status: str
     open_date: str
 
-    def to_dict(self) -> dict:
-        return {name: getattr(self, name) for name in SCHOOL_COLUMNS}
-
 
 class Dataset:
     """All open state-funded schools in England, with the trusts they form."""

@@ -290,12 +290,13 @@ def import_gias(path: Path | str, task: Task | None = None) -> ImportResult:
     la_lookup = load_la_lookup()
     columns: dict[str, list] = {name: [] for name in SCHOOL_COLUMNS}
     skipped = {"rows without a valid URN": 0, "schools with missing or out-of-England coordinates": 0}
-    seen_urns: dict[int, int] = {}
+    seen_urns: set[int] = set()
     duplicates: list[int] = []
     newest_change = ""
     rows_read = 0
     to_wgs84 = _bng_to_wgs84()
     pending_xy: list[tuple[float, float]] = []
+    x0, y0, x1, y1 = ENGLAND_BOX
 
     try:
         for row in reader:
@@ -312,7 +313,7 @@ def import_gias(path: Path | str, task: Task | None = None) -> ImportResult:
             if urn in seen_urns:
                 duplicates.append(urn)
                 continue
-            seen_urns[urn] = rows_read
+            seen_urns.add(urn)
             changed = _iso_date(get("LastChangedDate"))
             if changed > newest_change:
                 newest_change = changed
@@ -323,17 +324,16 @@ def import_gias(path: Path | str, task: Task | None = None) -> ImportResult:
             if group not in STATE_FUNDED_GROUPS or etype in NOT_STATE_FUNDED_TYPES:
                 continue
             easting, northing = _float(get("Easting")), _float(get("Northing"))
-            x0, y0, x1, y1 = ENGLAND_BOX
             if easting is None or northing is None or not (x0 <= easting <= x1 and y0 <= northing <= y1):
                 skipped["schools with missing or out-of-England coordinates"] += 1
                 continue
             trust_type = TRUST_TYPES.get(get("TrustSchoolFlag (name)"), "")
             trust_code = get("Trusts (code)") if trust_type else ""
+            trust_type = trust_type if trust_code else ""
             character = religious_character(get("ReligiousCharacter (name)"))
             diocese = get("Diocese (name)")
             la_code = get("LA (code)")
             area = la_lookup.get(la_code, {})
-            region = get("GOR (name)")
             values = {
                 "urn": urn,
                 "name": get("EstablishmentName"),
@@ -352,7 +352,7 @@ def import_gias(path: Path | str, task: Task | None = None) -> ImportResult:
                 "la_name": get("LA (name)"),
                 "utla_code": area.get("utla_2025_code", ""),
                 "utla_name": area.get("utla_2025_name", ""),
-                "region": region,
+                "region": get("GOR (name)"),
                 "region_code": area.get("region_code", ""),
                 "urban_rural": get("UrbanRural (name)"),
                 "postcode": get("Postcode").upper(),
@@ -363,8 +363,8 @@ def import_gias(path: Path | str, task: Task | None = None) -> ImportResult:
                 "lon": None,
                 "trust_code": trust_code,
                 "trust_name": get("Trusts (name)") if trust_code else "",
-                "trust_type": trust_type if trust_code else "",
-                "status": school_status(group, etype, trust_type if trust_code else ""),
+                "trust_type": trust_type,
+                "status": school_status(group, etype, trust_type),
                 "open_date": _iso_date(get("OpenDate")) if "OpenDate" in at else "",
             }
             for name, value in values.items():
@@ -383,11 +383,9 @@ def import_gias(path: Path | str, task: Task | None = None) -> ImportResult:
         raise ImportProblem(f"{path.name} has no open state-funded schools in England.")
 
     task.step(0.88, "Computing latitude and longitude")
-    if pending_xy:
-        xs, ys = zip(*pending_xy)
-        lons, lats = to_wgs84.transform(xs, ys)
-        columns["lat"] = [round(v, 6) for v in lats]
-        columns["lon"] = [round(v, 6) for v in lons]
+    lons, lats = to_wgs84.transform(*zip(*pending_xy))
+    columns["lat"] = [round(v, 6) for v in lats]
+    columns["lon"] = [round(v, 6) for v in lons]
     data_date = data_date_from_name(path.name) or newest_change or date.today().isoformat()
     task.step(0.9, "Schools read")
     return ImportResult(columns, data_date, path.name, rows_read, skipped)

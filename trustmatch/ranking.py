@@ -16,7 +16,7 @@ import numpy as np
 from trustmatch import criteria
 from trustmatch.criteria import CRITERIA
 from trustmatch.graph import DEFAULT_RADIUS_KM, SchoolTrustGraph, Shape
-from trustmatch.trusts import group_reduce
+from trustmatch.trusts import group_reduce, group_starts
 
 PRESETS: dict[str, dict[str, float]] = {
     "balanced": {"ethos": 1, "geography": 1, "phase": 1, "capacity": 1},
@@ -45,6 +45,12 @@ _AFFINITY = np.array([[PHASE_AFFINITY[a].get(b, 0.0) for b in PHASE_GROUPS] for 
 ROBUSTNESS_SAMPLES = 100
 ROBUSTNESS_SPREAD = 0.35  # sd of the log of each weight's change: most draws within x0.5-x2
 ROBUSTNESS_TOP = 5
+
+
+# Drawn once with a fixed seed: the same input always gives the same robustness.
+_ROBUSTNESS_FACTORS = np.exp(
+    np.random.default_rng(20211117).normal(0.0, ROBUSTNESS_SPREAD, size=(ROBUSTNESS_SAMPLES, len(CRITERIA)))
+)
 
 
 class RankingProblem(Exception):
@@ -105,6 +111,7 @@ class Candidate:
     reasons: dict[str, str]
     nearest_km: float
     nearest_school: str
+    nearest_school_row: int
     nearest_same_phase_km: float | None
     same_phase_nearby: int  # trust schools of the same or a related phase within the radius
     hub: str | None
@@ -145,8 +152,7 @@ class FitEngine:
         self.position = {t.code: k for k, t in enumerate(self.candidates)}
         rows = [m for t in self.candidates for m in t.members]
         self.member_rows = np.asarray(rows, dtype=np.int64)
-        sizes = [t.school_count for t in self.candidates]
-        self.starts = np.cumsum([0] + sizes[:-1]).astype(np.int64) if sizes else np.zeros(0, np.int64)
+        self.starts = group_starts([t.school_count for t in self.candidates])
         self.member_xy = dataset.xy[self.member_rows]
         self.member_phase = np.array([PHASE_GROUPS.index(cols["phase_group"][r]) for r in rows], dtype=np.int64)
         # Faiths and dioceses as small integers: comparing ints is ~10x faster than strings.
@@ -245,6 +251,11 @@ class Evaluation:
         else:
             self.compatible = np.ones(len(n), dtype=bool)
 
+    def shape_of(self, code: str) -> Shape:
+        """A trust's hubs as this school sees them: its own trust without the school."""
+        own = self.own_trust is not None and self.engine.codes[self.own_trust] == code
+        return self.own_shape if own else self.engine.graph.shapes[code]
+
     # --- ranking ---------------------------------------------------------------
 
     def mask(self, filters: Filters) -> np.ndarray:
@@ -267,23 +278,21 @@ class Evaluation:
 
     def rank(self, weights: dict[str, float], filters: Filters = Filters(), robustness_top: int = ROBUSTNESS_TOP) -> "Ranking":
         w = np.array([check_weights(weights)[n] for n in CRITERIA])
+        totals = criteria.total(self.scores, w)
         keep = np.flatnonzero(self.mask(filters))
-        totals = criteria.total(self.scores[keep], w)
         # highest total first; ties keep trust-code order (keep is in code order)
-        order = keep[np.argsort(-totals, kind="stable")]
-        return Ranking(self, w, order, criteria.total(self.scores, w), robustness_top)
+        order = keep[np.argsort(-totals[keep], kind="stable")]
+        return Ranking(self, w, order, totals, robustness_top)
 
     def robustness(self, weights: np.ndarray, candidates: np.ndarray, top: int) -> np.ndarray:
         """Share of nearby weightings under which each candidate stays in the top `top`."""
         if len(candidates) == 0:
             return np.zeros(0)
-        rng = np.random.default_rng(20211117)  # fixed: the same input gives the same output
-        factors = np.exp(rng.normal(0.0, ROBUSTNESS_SPREAD, size=(ROBUSTNESS_SAMPLES, len(CRITERIA))))
-        samples = weights * factors
+        samples = weights * _ROBUSTNESS_FACTORS
         samples /= samples.sum(axis=1, keepdims=True)
         totals = samples @ self.scores[candidates].T  # samples x candidates
         top = min(top, len(candidates))
-        # a candidate is in the top when fewer than `top` others beat it (ties count by code order)
+        # in the top when its total reaches the top-th highest (a tie at that place counts as in)
         threshold = -np.partition(-totals, top - 1, axis=1)[:, top - 1 : top]
         return (totals >= threshold).mean(axis=0)
 
@@ -342,7 +351,7 @@ def explain(ranking: Ranking, rank_index: int) -> Candidate:
     nearest_member = int(e.member_rows[segment][int(np.argmin(distances))])
     nearest_km = float(ev.nearest_km[k])
     same_phase_km = float(ev.nearest_same_phase_km[k])
-    shape = ev.own_shape if k == ev.own_trust else e.graph.shapes[trust.code]
+    shape = ev.shape_of(trust.code)
     hub = None
     if nearest_km <= e.radius_km:
         hub = next((h for h in shape.hubs if nearest_member in h.members), None)
@@ -389,6 +398,7 @@ def explain(ranking: Ranking, rank_index: int) -> Candidate:
         reasons={"ethos": ethos, "geography": geography, "phase": phase_text, "capacity": capacity_text},
         nearest_km=nearest_km,
         nearest_school=cols["name"][nearest_member],
+        nearest_school_row=nearest_member,
         nearest_same_phase_km=same_phase_km if np.isfinite(same_phase_km) else None,
         same_phase_nearby=int(ev.relevant_near[k]),
         hub=hub.name if hub else None,

@@ -52,10 +52,15 @@ class Trust:
         }
 
 
+def group_starts(sizes: list[int]) -> np.ndarray:
+    """Where each group begins when groups of these sizes are laid end to end."""
+    return np.cumsum([0] + sizes[:-1]).astype(np.int64) if sizes else np.zeros(0, np.int64)
+
+
 def group_reduce(ufunc, values: np.ndarray, starts: np.ndarray) -> np.ndarray:
-    """`ufunc.reduceat` over groups laid end to end, which also copes with no groups at all."""
+    """`ufunc.reduceat` over groups laid end to end (along the first axis), which also copes with no groups."""
     if len(starts) == 0:
-        return np.zeros(0, dtype=np.result_type(values, np.float64))
+        return np.zeros((0, *np.shape(values)[1:]), dtype=np.result_type(values, np.float64))
     return ufunc.reduceat(values, starts)
 
 
@@ -110,7 +115,7 @@ class TrustTable:
         school_trust = np.full(len(dataset), -1, dtype=np.int32)
         members = [groups[code] for code in codes]
         order = np.fromiter((m for group in members for m in group), dtype=np.int64)
-        starts = np.cumsum([0] + [len(group) for group in members[:-1]]).astype(np.int64) if members else np.zeros(0, np.int64)
+        starts = group_starts([len(group) for group in members])
         for index, group in enumerate(members):
             school_trust[group] = index
 
@@ -123,9 +128,7 @@ class TrustTable:
         fsm_pupils = group_reduce(np.add, np.where(weighted, fsm * np.nan_to_num(pupils), 0.0), starts)
         fsm_weight = group_reduce(np.add, np.where(weighted, pupils, 0.0), starts)
         counts = np.array([len(group) for group in members], dtype=np.float64)
-        centroid = np.column_stack(
-            [group_reduce(np.add, dataset.xy[order, 0], starts), group_reduce(np.add, dataset.xy[order, 1], starts)]
-        ) / np.maximum(counts, 1)[:, None]
+        centroid = group_reduce(np.add, dataset.xy[order], starts) / counts[:, None]
 
         def tally(column: str, group: list[int]) -> dict[str, int]:
             values = cols[column]

@@ -55,17 +55,8 @@ def parse_size(text: str) -> tuple[int, int]:
     return width, height
 
 
-def resolve_trust(dataset, text: str):
-    from trustmatch.cli import UserError
-
-    found = dataset.trusts.find(text)
-    if not found:
-        raise UserError(f"No trust matches '{text}'.")
-    return found[0]
-
-
 def run(args) -> int:
-    from trustmatch.cli import UserError
+    from trustmatch.cli import UserError, resolve_trust
     from trustmatch.rank_cli import resolve_school
 
     headless = bool(args.screenshot)
@@ -101,7 +92,7 @@ def run(args) -> int:
     else:
         window.restore_school()
     if args.trust:
-        session.select_trust(resolve_trust(dataset, args.trust).code)
+        session.select_trust(resolve_trust(dataset, args.trust)[0].code)
 
     if headless:
         window.resize(*size)

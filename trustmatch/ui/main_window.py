@@ -199,12 +199,8 @@ class MainWindow(QMainWindow):
         candidate = s.selected_candidate()
         shape = None
         if trust is not None:
-            own = s.evaluation is not None and s.evaluation.own_trust is not None and s.engine.codes[s.evaluation.own_trust] == trust.code
-            shape = s.evaluation.own_shape if own else s.engine.graph.shapes.get(trust.code)
-        nearest = None
-        if candidate is not None and trust is not None:
-            names = s.dataset.columns["name"]
-            nearest = next((m for m in trust.members if m != s.school_row and names[m] == candidate.nearest_school), None)
+            shape = s.evaluation.shape_of(trust.code) if s.evaluation is not None else s.engine.graph.shapes[trust.code]
+        nearest = candidate.nearest_school_row if candidate is not None else None
         drawn = (s.trust_code, s.school_row, nearest)
         if drawn != self._drawn_on_map:  # a re-rank alone leaves the map as it is
             self._drawn_on_map = drawn

@@ -48,22 +48,24 @@ class SchoolSearch(QLineEdit):
         else:
             self._completer.popup().hide()
 
-    def _activated_text(self, text: str) -> None:
+    def _row_for_label(self, text: str) -> int | None:
         labels = self._labels.stringList()
-        if text in labels:
-            self._choose(self._rows[labels.index(text)])
+        return self._rows[labels.index(text)] if text in labels else None
+
+    def _activated_text(self, text: str) -> None:
+        row = self._row_for_label(text)
+        if row is not None:
+            self._choose(row)
 
     def _choose_best(self) -> None:
         if self._completer.popup().isVisible():
             return  # the popup's own Enter picks the highlighted suggestion
-        text = self.text()
-        labels = self._labels.stringList()
-        if text in labels:
-            self._choose(self._rows[labels.index(text)])
-            return
-        rows = self.dataset.finder.search(text, limit=1)
-        if rows:
-            self._choose(rows[0])
+        row = self._row_for_label(self.text())
+        if row is None:
+            rows = self.dataset.finder.search(self.text(), limit=1)
+            row = rows[0] if rows else None
+        if row is not None:
+            self._choose(row)
 
     def _choose(self, row: int) -> None:
         self.setText(self.label(row))
