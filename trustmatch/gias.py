@@ -11,6 +11,7 @@ from __future__ import annotations
 import csv
 import gzip
 import io
+import math
 import re
 import zipfile
 import zlib
@@ -226,18 +227,18 @@ def school_status(type_group: str, establishment_type: str, trust_type: str) -> 
     return "maintained"
 
 
-def _int(value: str) -> int | None:
-    try:
-        return int(float(value))
-    except ValueError:
-        return None
-
-
 def _float(value: str) -> float | None:
+    """A number, or None for blank, text, 'nan' or 'inf' (a corrupt cell is an unknown value)."""
     try:
-        return float(value)
+        number = float(value)
     except ValueError:
         return None
+    return number if math.isfinite(number) else None
+
+
+def _int(value: str) -> int | None:
+    number = _float(value)
+    return None if number is None else int(number)
 
 
 def _iso_date(value: str) -> str:
@@ -278,8 +279,8 @@ def import_gias(path: Path | str, task: Task | None = None) -> ImportResult:
     missing = [c for c in REQUIRED_COLUMNS if c not in header]
     if len(missing) > len(REQUIRED_COLUMNS) // 2:
         raise ImportProblem(
-            f"{path.name} is not a GIAS 'All establishment data' CSV (none of its columns, such as URN "
-            "and EstablishmentName, are there)."
+            f"{path.name} is not a GIAS 'All establishment data' CSV (most of its columns, such as URN "
+            "and EstablishmentName, are missing)."
         )
     if missing:
         raise ImportProblem(f"{path.name} lacks the GIAS column(s) {', '.join(missing)}.")

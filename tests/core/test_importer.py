@@ -230,3 +230,14 @@ def test_damaged_dataset_file_is_a_clear_problem(tmp_path):
     bad.write_bytes(gzip.compress(b'{"format": "other"}'))
     with pytest.raises(DatasetProblem, match="not a TrustMatch dataset"):
         load(bad)
+
+
+def test_non_finite_numbers_are_unknown_values_not_a_crash(tmp_path, sample):
+    """'inf' once raised OverflowError (a traceback) and 'nan' was kept as a number."""
+    text = sample()
+    first = text.splitlines(keepends=True)[1]  # The Aldgate School: 249 pupils, 23.30% FSM
+    assert ",249," in first and ",23.30," in first
+    edited = text.replace(first, first.replace(",249,", ",inf,").replace(",23.30,", ",nan,"))
+    result = import_gias(_write(tmp_path, "odd.csv", edited))
+    row = result.columns["urn"].index(100000)
+    assert result.columns["pupils"][row] is None and result.columns["fsm_pct"][row] is None

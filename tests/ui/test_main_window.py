@@ -303,3 +303,12 @@ def test_pinch_zooms_about_the_fingers(window, qtbot):
     (x0b, x1b), _ = window.map.view.viewRange()
     assert (x1b - x0b) == pytest.approx((x1 - x0) / 1.25, rel=0.01)
     assert window.map.school_at(scene_pos) == row  # the school under the fingers stays there
+
+
+def test_screenshot_to_an_unwritable_place_or_bad_size_is_one_sentence(tmp_path, capsys):
+    from trustmatch.cli import main
+
+    assert main(["--school", "100000", "--screenshot", str(tmp_path / "no" / "such" / "x.png")]) == 1
+    assert "could not be written" in capsys.readouterr().err
+    assert main(["--school", "100000", "--screenshot", str(tmp_path / "x.png"), "--size", "big"]) == 1
+    assert "--size must look like" in capsys.readouterr().err
