@@ -2,7 +2,7 @@
 
     pyinstaller build_spec.py
 
-Ships the same folders `trustmatch.paths` looks for at the bundle root (sys._MEIPASS): resources/ (dataset,
+Ships the same folders `trustmatch.data.paths` looks for at the bundle root (sys._MEIPASS): resources/ (dataset,
 LA lookup, evidence) and maps/ (only the prepared JSON: GDAL is not needed at run time).
 """
 

@@ -60,7 +60,7 @@ def bench_data() -> None:
     # Cold load in a fresh interpreter, as the app starts: imports included.
     code = (
         "import time; t=time.perf_counter()\n"
-        "from trustmatch import dataset, paths\n"
+        "from trustmatch.data import dataset, paths\n"
         "d = dataset.load(paths.bundled_dataset()); d.trusts; t1=time.perf_counter(); d.finder\n"
         "print(time.perf_counter()-t, t1-t)"
     )
@@ -70,7 +70,7 @@ def bench_data() -> None:
 
     code = (
         "import resource, time; t=time.perf_counter()\n"
-        "from trustmatch import paths; from trustmatch.gias import import_gias; from trustmatch.dataset import Dataset, save\n"
+        "from trustmatch.data import paths; from trustmatch.data.gias import import_gias; from trustmatch.data.dataset import Dataset, save\n"
         "import tempfile, pathlib\n"
         "d = Dataset.from_import(import_gias(paths.bundled_raw_extract()))\n"
         "save(d, pathlib.Path(tempfile.mkdtemp()) / 'd.json.gz')\n"
@@ -80,7 +80,7 @@ def bench_data() -> None:
     record("Full GIAS import, 51,866 rows (read, derive, save)", f"{min(r[0] for r in runs):.2f} s", "< 15 s")
     record("... peak memory (max RSS of the process)", f"{max(r[1] for r in runs) / 1024:.0f} MB", "recorded")
 
-    from trustmatch import dataset as ds, paths
+    from trustmatch.data import dataset as ds, paths
 
     d = ds.load(paths.bundled_dataset())
     finder = d.finder
@@ -92,7 +92,7 @@ def bench_data() -> None:
 
 def naive_rank(dataset, engine, row, weights):
     """The plain per-school loop: every trust, every member, in Python, same formulas."""
-    from trustmatch import criteria
+    from trustmatch.fit import criteria
 
     school = dataset.school(row)
     x, y = dataset.xy[row]
@@ -123,8 +123,8 @@ def naive_rank(dataset, engine, row, weights):
 
 
 def bench_engine(full_batch: bool) -> None:
-    from trustmatch import dataset as ds, paths
-    from trustmatch.ranking import PRESETS, FitEngine, Filters
+    from trustmatch.data import dataset as ds, paths
+    from trustmatch.fit.ranking import PRESETS, FitEngine, Filters
 
     d = ds.load(paths.bundled_dataset())
     d.trusts
@@ -175,8 +175,8 @@ def bench_window() -> None:
         "import os, time, resource; os.environ['QT_QPA_PLATFORM']='offscreen'; t=time.perf_counter()\n"
         "from PySide6.QtWidgets import QApplication\n"
         "app = QApplication([])\n"
-        "from trustmatch import dataset, paths\n"
-        "from trustmatch.session import Session\n"
+        "from trustmatch.data import dataset, paths\n"
+        "from trustmatch.app.session import Session\n"
         "from trustmatch.ui.main_window import MainWindow\n"
         "d = dataset.load(paths.bundled_dataset()); s = Session(d)\n"
         "w = MainWindow(s); w.resize(1440, 900); w.show(); app.processEvents(); w.map.grab()\n"
@@ -194,8 +194,8 @@ def bench_window() -> None:
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    from trustmatch import dataset as ds, paths
-    from trustmatch.session import Session
+    from trustmatch.data import dataset as ds, paths
+    from trustmatch.app.session import Session
     from trustmatch.ui.main_window import MainWindow
 
     d = ds.load(paths.bundled_dataset())

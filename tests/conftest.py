@@ -12,7 +12,7 @@ import io
 
 import pytest
 
-from trustmatch import paths
+from trustmatch.data import paths
 
 
 @pytest.fixture(autouse=True)
@@ -27,14 +27,14 @@ def private_data_dir(tmp_path, monkeypatch):
 
 @pytest.fixture(scope="session")
 def dataset():
-    from trustmatch.dataset import load
+    from trustmatch.data.dataset import load
 
     return load(paths.bundled_dataset())
 
 
 @pytest.fixture(scope="session")
 def engine(dataset):
-    from trustmatch.ranking import FitEngine
+    from trustmatch.fit.ranking import FitEngine
 
     return FitEngine(dataset)
 

@@ -1,7 +1,7 @@
 """Rebuild the bundled dataset (resources/data/dataset.json.gz) from the raw GIAS extract in data/raw/."""
 
-from trustmatch import paths
-from trustmatch.dataset import import_into
+from trustmatch.data import paths
+from trustmatch.data.dataset import import_into
 from trustmatch.progress import Task, TerminalBar
 
 if __name__ == "__main__":

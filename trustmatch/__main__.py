@@ -1,3 +1,3 @@
-from trustmatch.cli import main
+from trustmatch.launch import main
 
 raise SystemExit(main())

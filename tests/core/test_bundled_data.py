@@ -9,10 +9,10 @@ import sys
 from pathlib import Path
 
 
-from trustmatch import paths
-from trustmatch.basemap import Basemap
-from trustmatch.dataset import Dataset, load
-from trustmatch.gias import import_gias
+from trustmatch.data import paths
+from trustmatch.data.basemap import Basemap
+from trustmatch.data.dataset import Dataset, load
+from trustmatch.data.gias import import_gias
 
 ROOT = Path(__file__).resolve().parents[2]
 
@@ -68,7 +68,10 @@ def test_core_imports_without_qt():
         "        if name.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph'):\n"
         "            raise ImportError('Qt is blocked in this test')\n"
         "sys.meta_path.insert(0, Block())\n"
-        "from trustmatch import dataset, paths, search, trusts, graph, ranking, criteria, basemap, gias, cli, rank_cli, evidence\n"
+        "from trustmatch.data import dataset, paths, search, trusts, basemap, gias\n"
+        "from trustmatch.fit import graph, ranking, criteria, evidence\n"
+        "from trustmatch.app import session, lookup\n"
+        "from trustmatch.cli import main, rank\n"
         "d = dataset.load(paths.bundled_dataset())\n"
         "e = ranking.FitEngine(d)\n"
         "print(len(e.evaluate(0).rank(ranking.PRESETS['balanced']).rows(3)))\n"

@@ -7,7 +7,7 @@ import subprocess
 import sys
 
 
-from trustmatch.cli import main
+from trustmatch.launch import main
 
 
 def run(capsys, *args):

@@ -5,7 +5,7 @@ from __future__ import annotations
 import numpy as np
 from hypothesis import given, strategies as st
 
-from trustmatch import criteria
+from trustmatch.fit import criteria
 
 share = st.floats(0, 1)
 km = st.floats(0, 600)

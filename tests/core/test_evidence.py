@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from trustmatch import evidence
-from trustmatch.ranking import PRESETS
+from trustmatch.fit import evidence
+from trustmatch.fit.ranking import PRESETS
 
 
 def test_phase_figures_and_no_invented_zeros():

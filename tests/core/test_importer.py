@@ -9,9 +9,9 @@ import zipfile
 import pytest
 
 from tests.conftest import gzip_bytes
-from trustmatch import paths
-from trustmatch.dataset import import_into, load, save, Dataset
-from trustmatch.gias import ImportProblem, import_gias
+from trustmatch.data import paths
+from trustmatch.data.dataset import import_into, load, save, Dataset
+from trustmatch.data.gias import ImportProblem, import_gias
 from trustmatch.progress import Cancelled, Task
 
 
@@ -221,7 +221,7 @@ def test_saved_dataset_round_trips(tmp_path, dataset):
 
 
 def test_damaged_dataset_file_is_a_clear_problem(tmp_path):
-    from trustmatch.dataset import DatasetProblem
+    from trustmatch.data.dataset import DatasetProblem
 
     bad = tmp_path / "dataset.json.gz"
     bad.write_bytes(gzip.compress(b"{not json"))

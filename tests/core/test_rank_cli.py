@@ -6,8 +6,8 @@ import csv
 import io
 import json
 
-from trustmatch.cli import main
-from trustmatch.rank_cli import safe_cell
+from trustmatch.launch import main
+from trustmatch.cli.output import safe_cell
 
 
 def run(capsys, *args):

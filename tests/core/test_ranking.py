@@ -6,8 +6,8 @@ import numpy as np
 import pytest
 from hypothesis import given, settings, strategies as st, HealthCheck
 
-from trustmatch.criteria import CRITERIA
-from trustmatch.ranking import PRESETS, Filters, RankingProblem, parse_weights
+from trustmatch.fit.criteria import CRITERIA
+from trustmatch.fit.ranking import PRESETS, Filters, RankingProblem, parse_weights
 
 BALANCED = PRESETS["balanced"]
 weights_strategy = st.fixed_dictionaries({name: st.floats(0.01, 10.0) for name in CRITERIA})
@@ -181,8 +181,8 @@ def test_weights_from_preset_and_text():
 
 def test_a_dataset_without_any_multi_academy_trust_ranks_nothing(dataset):
     """Edge case the real register lacks: an import with no MATs at all (built from real rows)."""
-    from trustmatch.dataset import Dataset
-    from trustmatch.ranking import FitEngine
+    from trustmatch.data.dataset import Dataset
+    from trustmatch.fit.ranking import FitEngine
 
     rows = [i for i in range(len(dataset)) if dataset.columns["trust_type"][i] != "MAT"][:500]
     columns = {name: [values[i] for i in rows] for name, values in dataset.columns.items()}

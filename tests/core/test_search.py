@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 
-from trustmatch.search import normalise
+from trustmatch.data.search import normalise
 
 
 def names(dataset, rows):

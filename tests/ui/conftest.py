@@ -9,7 +9,7 @@ from PySide6.QtWidgets import QApplication
 
 @pytest.fixture
 def session(dataset, engine):
-    from trustmatch.session import Session
+    from trustmatch.app.session import Session
 
     return Session(dataset, engine)
 

@@ -171,7 +171,7 @@ def test_import_of_a_good_file_reloads(window, qtbot, tmp_path, sample, private_
 
 
 def test_layout_and_last_school_are_restored(qtbot, session, settings, dataset, engine):
-    from trustmatch.session import Session
+    from trustmatch.app.session import Session
     from trustmatch.ui.main_window import MainWindow
 
     first = MainWindow(session, settings)
@@ -224,7 +224,7 @@ def test_candidate_model_passes_qmodeltester(qtmodeltester, session, dataset):
 
 
 def test_headless_screenshot(tmp_path, capsys):
-    from trustmatch.cli import main
+    from trustmatch.launch import main
 
     target = tmp_path / "window.png"
     assert main(["--school", "cardinal newman warrington", "--screenshot", str(target), "--size", "1024x700"]) == 0
@@ -235,7 +235,7 @@ def test_headless_screenshot(tmp_path, capsys):
 
 
 def test_screenshot_of_unknown_school_is_one_sentence(tmp_path, capsys):
-    from trustmatch.cli import main
+    from trustmatch.launch import main
 
     assert main(["--school", "999999", "--screenshot", str(tmp_path / "x.png")]) == 1
     assert "No open state-funded school has URN 999999" in capsys.readouterr().err
@@ -256,7 +256,7 @@ def test_trust_layer_draws_every_hub_and_selects_a_trust(window, qtbot, dataset,
 
 
 def test_the_window_opens_before_the_engine_is_built(qtbot, dataset):
-    from trustmatch.session import Session
+    from trustmatch.app.session import Session
     from trustmatch.ui.main_window import MainWindow
 
     session = Session(dataset)
@@ -268,7 +268,7 @@ def test_the_window_opens_before_the_engine_is_built(qtbot, dataset):
 
 
 def test_cancelling_an_import_keeps_the_data(window, qtbot, private_data_dir):
-    from trustmatch import paths
+    from trustmatch.data import paths
 
     before = window.session.dataset
     window.import_file(str(paths.bundled_raw_extract()))
@@ -306,7 +306,7 @@ def test_pinch_zooms_about_the_fingers(window, qtbot):
 
 
 def test_screenshot_to_an_unwritable_place_or_bad_size_is_one_sentence(tmp_path, capsys):
-    from trustmatch.cli import main
+    from trustmatch.launch import main
 
     assert main(["--school", "100000", "--screenshot", str(tmp_path / "no" / "such" / "x.png")]) == 1
     assert "could not be written" in capsys.readouterr().err

@@ -9,7 +9,7 @@ import sys
 import threading
 import traceback
 
-from trustmatch import paths
+from trustmatch.data import paths
 
 log = logging.getLogger(__name__)
 
@@ -44,7 +44,7 @@ def install_excepthook(parent_getter) -> None:
 
 
 def parse_size(text: str) -> tuple[int, int]:
-    from trustmatch.cli import UserError
+    from trustmatch.app.problems import UserError
 
     try:
         width, height = (int(v) for v in text.lower().split("x"))
@@ -56,8 +56,8 @@ def parse_size(text: str) -> tuple[int, int]:
 
 
 def run(args) -> int:
-    from trustmatch.cli import UserError, resolve_trust
-    from trustmatch.rank_cli import resolve_school
+    from trustmatch.app.lookup import load_dataset_or_bundled, resolve_school, resolve_trust
+    from trustmatch.app.problems import UserError
 
     headless = bool(args.screenshot)
     if headless:
@@ -66,8 +66,7 @@ def run(args) -> int:
     from PySide6.QtCore import QSettings
     from PySide6.QtWidgets import QApplication, QMessageBox
 
-    from trustmatch.dataset import DatasetProblem, load
-    from trustmatch.session import Session
+    from trustmatch.app.session import Session
     from trustmatch.ui.main_window import MainWindow
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
@@ -75,12 +74,7 @@ def run(args) -> int:
     app.setOrganizationName("TrustMatch")
     if not headless:
         setup_logging()
-    problem = None
-    try:
-        dataset = load(paths.active_dataset())
-    except DatasetProblem as err:
-        problem = f"{err} Using the bundled data of 18 July 2025 instead."
-        dataset = load(paths.bundled_dataset())
+    dataset, problem = load_dataset_or_bundled()
     settings = None if headless else QSettings(str(paths.data_dir() / "settings.ini"), QSettings.IniFormat)
     session = Session(dataset)
     window = MainWindow(session, settings)
@@ -88,7 +82,7 @@ def run(args) -> int:
         install_excepthook(lambda: window)
 
     if args.school:
-        session.choose_school(resolve_school(dataset, args.school, announce=False).index)
+        session.choose_school(resolve_school(dataset, args.school).index)
     else:
         window.restore_school()
     if args.trust:

@@ -8,8 +8,8 @@ from PySide6.QtWidgets import (
     QVBoxLayout, QWidget,
 )
 
-from trustmatch.criteria import CRITERIA
-from trustmatch.ranking import PRESETS
+from trustmatch.fit.criteria import CRITERIA
+from trustmatch.fit.ranking import PRESETS
 
 CUSTOM = "custom"
 EXPLAIN = {

@@ -7,8 +7,8 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QTextBrowser
 
-from trustmatch import evidence
-from trustmatch.criteria import CRITERIA
+from trustmatch.fit import evidence
+from trustmatch.fit.criteria import CRITERIA
 
 
 def _counts(mapping: dict[str, int], limit: int = 8) -> str:

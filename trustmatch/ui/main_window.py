@@ -12,8 +12,10 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
-from trustmatch import __version__, paths
-from trustmatch.session import DATA, RANKING, SCHOOL, TRUST, Session
+from trustmatch import __version__
+from trustmatch.data import paths
+from trustmatch.data.dataset import attribution
+from trustmatch.app.session import DATA, RANKING, SCHOOL, TRUST, Session
 from trustmatch.ui.candidates import CandidateModel, CandidateTable
 from trustmatch.ui.controls import ControlsPanel
 from trustmatch.ui.detail import DetailPanel
@@ -22,14 +24,6 @@ from trustmatch.ui.search_box import SchoolSearch
 from trustmatch.ui.worker import Worker
 
 log = logging.getLogger(__name__)
-
-ATTRIBUTION = [
-    "Contains public sector information licensed under the Open Government Licence v3.0. "
-    "Source: Department for Education, Get Information about Schools, extract of 18 July 2025.",
-    "Source: Office for National Statistics licensed under the Open Government Licence v3.0. "
-    "Contains OS data &copy; Crown copyright and database right 2016-2025.",
-]
-
 
 class MainWindow(QMainWindow):
     def __init__(self, session: Session, settings: QSettings | None = None):
@@ -227,8 +221,8 @@ class MainWindow(QMainWindow):
             self.import_file(path)
 
     def import_file(self, path: str) -> None:
-        from trustmatch.dataset import import_into
-        from trustmatch.ranking import FitEngine
+        from trustmatch.data.dataset import import_into
+        from trustmatch.fit.ranking import FitEngine
 
         def work(task):
             dataset = import_into(path, paths.imported_dataset(), task)
@@ -269,7 +263,7 @@ class MainWindow(QMainWindow):
         text = (
             f"<h3>TrustMatch {__version__}</h3><p>Helps a school in England find a multi-academy trust that fits it.</p>"
             f"<p>Data: GIAS of {escape(d.data_date)} ({escape(d.source_name)}).</p>"
-            + "".join(f"<p><small>{line}</small></p>" for line in ATTRIBUTION)
+            + "".join(f"<p><small>{escape(line)}</small></p>" for line in attribution(d))
             + "<p><small>Benefits and obstacles: Department for Education (17 November 2021), Schools' views on the "
             "perceived benefits and obstacles to joining a multi-academy trust, as reported by Education Business UK, "
             "Keystone Knowledge and Tes.</small></p>"

@@ -14,7 +14,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainterPath
 from PySide6.QtWidgets import QFrame, QGraphicsPathItem, QLabel, QPushButton, QToolTip, QVBoxLayout
 
-from trustmatch.basemap import Basemap
+from trustmatch.data.basemap import Basemap
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 STATUS_COLOURS = {

@@ -29,8 +29,8 @@ class Worker(QThread):
         self._task.cancel()
 
     def run(self) -> None:
-        from trustmatch.dataset import DatasetProblem
-        from trustmatch.gias import ImportProblem
+        from trustmatch.data.dataset import DatasetProblem
+        from trustmatch.data.gias import ImportProblem
 
         try:
             self.succeeded.emit(self._work(self._task))

@@ -8,9 +8,12 @@ import json
 import sys
 from pathlib import Path
 
-from trustmatch.criteria import CRITERIA
+from trustmatch.app.lookup import load_dataset, resolve_school
+from trustmatch.app.problems import UserError
+from trustmatch.cli.output import safe_cell, table
+from trustmatch.fit.criteria import CRITERIA
 from trustmatch.progress import Task, TerminalBar
-from trustmatch.ranking import DEFAULT_MAX_KM, PRESETS, Filters, RankingProblem, parse_weights
+from trustmatch.fit.ranking import DEFAULT_MAX_KM, PRESETS, Filters, RankingProblem, parse_weights
 
 
 def _distance(text: str) -> float | None:
@@ -40,13 +43,6 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run)
 
 
-def safe_cell(value) -> object:
-    """Neutralise text that a spreadsheet would run as a formula (names come from outside)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value
-
-
 CSV_HEADERS = [
     "school_urn", "school_name", "rank", "trust_code", "trust_name", "total",
     *[f"{c}_score" for c in CRITERIA], *[f"{c}_reason" for c in CRITERIA],
@@ -74,8 +70,6 @@ def write_csv(blocks, out) -> None:
 
 
 def read_urns(path: str) -> list[str]:
-    from trustmatch.cli import UserError
-
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
@@ -94,26 +88,8 @@ def read_urns(path: str) -> list[str]:
     return values
 
 
-def resolve_school(dataset, text: str, announce=True):
-    from trustmatch.cli import UserError
-
-    text = text.strip()
-    if text.isdigit():
-        school = dataset.school_by_urn(int(text))
-        if school is None:
-            raise UserError(f"No open state-funded school has URN {text}.")
-        return school
-    school = dataset.finder.best(text)
-    if school is None:
-        raise UserError(f"No school matches '{text}'.")
-    if announce:
-        print(f"Ranking trusts for {school.name}, {school.town} (URN {school.urn})", file=sys.stderr)
-    return school
-
-
 def run(args) -> int:
-    from trustmatch.cli import UserError, _load_dataset, _table
-    from trustmatch.ranking import FitEngine
+    from trustmatch.fit.ranking import FitEngine
 
     if not args.school and not args.urns_file:
         raise UserError("Name a school (URN or search text) or give --urns-file.")
@@ -125,7 +101,7 @@ def run(args) -> int:
         raise UserError(str(err))
     filters = Filters(args.max_km, not args.any_character, args.min_schools, args.max_schools, args.region)
 
-    dataset = _load_dataset()
+    dataset = load_dataset()
     if args.urns_file:
         targets = read_urns(args.urns_file)
     else:
@@ -138,13 +114,15 @@ def run(args) -> int:
         if len(targets) > 1:
             task.step(i / len(targets), f"Ranking {i + 1:,} of {len(targets):,}")
         try:
-            school = resolve_school(dataset, target, announce=len(targets) == 1)
+            school = resolve_school(dataset, target)
         except UserError as err:
             if len(targets) == 1:
                 raise
             unknown.append(target)
             print(f"trustmatch: skipped {target}: {err}", file=sys.stderr)
             continue
+        if len(targets) == 1 and not target.isdigit():
+            print(f"Ranking trusts for {school.name}, {school.town} (URN {school.urn})", file=sys.stderr)
         try:
             ranking = engine.evaluate(school.index).rank(weights, filters)
         except RankingProblem as err:
@@ -173,7 +151,7 @@ def run(args) -> int:
             if len(blocks) > 1:
                 print(f"\n{school.name} (URN {school.urn})")
             print(
-                _table(
+                table(
                     [
                         [c.rank, c.trust_name + (" *" if c.is_current_trust else ""), f"{c.total:.0f}",
                          *[f"{c.scores[n]:.0f}" for n in CRITERIA], f"{c.nearest_km:.1f}", f"{c.robustness * 100:.0f}%"]

@@ -19,7 +19,7 @@ from dataclasses import dataclass, field
 from datetime import date
 from pathlib import Path
 
-from trustmatch import paths
+from trustmatch.data import paths
 from trustmatch.progress import Task
 
 OPEN_STATUSES = {"Open", "Open, but proposed to close"}

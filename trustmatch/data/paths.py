@@ -1,8 +1,9 @@
 """Where TrustMatch finds its shipped files and keeps the user's own.
 
-Shipped files (resources/, maps/) sit beside the package in a checkout and at
-the bundle root in a PyInstaller build (sys._MEIPASS); build_spec.py ships the
-same folders.  The user's files (imported dataset, settings, recovery files)
+Shipped files (resources/, maps/) sit at the top of a checkout, inside the
+installed package in a wheel (pyproject.toml maps them there), and at the
+bundle root in a PyInstaller build (sys._MEIPASS; build_spec.py ships the same
+folders).  `app_root` is the one place that knows which.  The user's files (imported dataset, settings, recovery files)
 live in the platform's user data folder unless --data-dir or
 TRUSTMATCH_DATA_DIR says otherwise.
 """
@@ -20,10 +21,14 @@ _data_dir_override: Path | None = None
 
 
 def app_root() -> Path:
+    """The folder holding resources/ and maps/ in this install."""
     frozen = getattr(sys, "_MEIPASS", None)
     if frozen:
         return Path(frozen)
-    return Path(__file__).resolve().parent.parent
+    package = Path(__file__).resolve().parents[1]
+    if (package / "resources").is_dir():  # installed from a wheel
+        return package
+    return package.parent  # a checkout (also an editable install)
 
 
 def resource(*parts: str) -> Path:

@@ -12,7 +12,7 @@ from pathlib import Path
 
 import numpy as np
 
-from trustmatch import paths
+from trustmatch.data import paths
 
 LAYERS = ("outline", "regions", "utla")
 

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
-from trustmatch import criteria
-from trustmatch.criteria import CRITERIA
-from trustmatch.graph import DEFAULT_RADIUS_KM, SchoolTrustGraph, Shape
-from trustmatch.trusts import group_reduce, group_starts
+from trustmatch.fit import criteria
+from trustmatch.fit.criteria import CRITERIA
+from trustmatch.fit.graph import DEFAULT_RADIUS_KM, SchoolTrustGraph, Shape
+from trustmatch.data.trusts import group_reduce, group_starts
 
 PRESETS: dict[str, dict[str, float]] = {
     "balanced": {"ethos": 1, "geography": 1, "phase": 1, "capacity": 1},

@@ -14,12 +14,13 @@ import json
 import os
 import tempfile
 from dataclasses import dataclass
+from datetime import date
 from functools import cached_property
 from pathlib import Path
 
 import numpy as np
 
-from trustmatch.gias import SCHOOL_COLUMNS, ImportResult
+from trustmatch.data.gias import SCHOOL_COLUMNS, ImportResult
 
 FORMAT = "trustmatch-dataset"
 FORMAT_VERSION = 1
@@ -93,6 +94,11 @@ class Dataset:
         return self.meta.get("data_date", "")
 
     @property
+    def data_date_text(self) -> str:
+        """The data date as people write it: '18 July 2025'."""
+        return long_date(self.data_date)
+
+    @property
     def source_name(self) -> str:
         return self.meta.get("source_name", "")
 
@@ -108,13 +114,13 @@ class Dataset:
 
     @cached_property
     def trusts(self):
-        from trustmatch.trusts import TrustTable
+        from trustmatch.data.trusts import TrustTable
 
         return TrustTable.from_dataset(self)
 
     @cached_property
     def finder(self):
-        from trustmatch.search import SchoolFinder
+        from trustmatch.data.search import SchoolFinder  # built on first use: start-up does not need it
 
         return SchoolFinder(self)
 
@@ -130,6 +136,25 @@ class Dataset:
 
     def to_document(self) -> dict:
         return {"format": FORMAT, "version": FORMAT_VERSION, "meta": self.meta, "columns": self.columns}
+
+
+def long_date(iso: str) -> str:
+    """'2025-07-18' as '18 July 2025' (unchanged if it is not an ISO date)."""
+    try:
+        day = date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
+def attribution(dataset: "Dataset") -> list[str]:
+    """The licence attribution the app and its exports must show (data/PROVENANCE.md), dated from the data."""
+    return [
+        "Contains public sector information licensed under the Open Government Licence v3.0. "
+        f"Source: Department for Education, Get Information about Schools, extract of {dataset.data_date_text}.",
+        "Source: Office for National Statistics licensed under the Open Government Licence v3.0. "
+        "Contains OS data \u00a9 Crown copyright and database right 2016-2025.",
+    ]
 
 
 def _numbers(values: list) -> np.ndarray:
@@ -179,7 +204,7 @@ def import_into(source: Path | str, target: Path, task=None) -> Dataset:
     Nothing is written until the whole file has been read, so a bad file or a
     cancel leaves the previous dataset in use.
     """
-    from trustmatch.gias import import_gias
+    from trustmatch.data.gias import import_gias
     from trustmatch.progress import Task
 
     task = task or Task()

@@ -11,68 +11,27 @@ import json
 import sys
 from pathlib import Path
 
-from trustmatch import __version__, paths
+from trustmatch import __version__
+from trustmatch.app.lookup import load_dataset, resolve_trust
+from trustmatch.app.problems import UserError
+from trustmatch.cli import rank
+from trustmatch.cli.output import school_json, table
+from trustmatch.data import paths
 from trustmatch.progress import Cancelled, Task, TerminalBar
-
-
-class UserError(Exception):
-    """A problem the user can fix, in one sentence."""
-
-
-def _load_dataset():
-    from trustmatch.dataset import DatasetProblem, load
-
-    try:
-        return load(paths.active_dataset())
-    except DatasetProblem as err:
-        raise UserError(f"{err} Run 'trustmatch import-gias FILE' again, or delete it to use the bundled data.")
-
-
-def _table(rows: list[list], headers: list[str]) -> str:
-    cells = [[str(c) for c in row] for row in [headers] + rows]
-    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
-    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
-    lines.insert(1, "  ".join("-" * w for w in widths))
-    return "\n".join(lines)
-
-
-def school_json(school) -> dict:
-    return {
-        "urn": school.urn,
-        "name": school.name,
-        "phase": school.phase,
-        "phase_group": school.phase_group,
-        "type": school.type,
-        "religious_character": school.religious_character,
-        "diocese": school.diocese,
-        "la": school.la_name,
-        "la_code": school.la_code,
-        "region": school.region,
-        "town": school.town,
-        "postcode": school.postcode,
-        "pupils": school.pupils,
-        "capacity": school.capacity,
-        "lat": school.lat,
-        "lon": school.lon,
-        "status": school.status,
-        "trust_code": school.trust_code or None,
-        "trust_name": school.trust_name or None,
-        "trust_type": school.trust_type or None,
-    }
 
 
 # --- commands ----------------------------------------------------------------
 
 
 def cmd_version(args) -> int:
-    dataset = _load_dataset()
+    dataset = load_dataset()
     print(f"TrustMatch {__version__} - data of {dataset.data_date} ({dataset.source_name})")
     return 0
 
 
 def cmd_import(args) -> int:
-    from trustmatch.dataset import import_into
-    from trustmatch.gias import ImportProblem
+    from trustmatch.data.dataset import import_into
+    from trustmatch.data.gias import ImportProblem
 
     target = paths.imported_dataset()
     bar = TerminalBar()
@@ -94,7 +53,7 @@ def cmd_import(args) -> int:
 
 
 def cmd_find(args) -> int:
-    dataset = _load_dataset()
+    dataset = load_dataset()
     text = " ".join(args.text)
     rows = dataset.finder.search(text, limit=args.limit)
     schools = [dataset.school(i) for i in rows]
@@ -104,7 +63,7 @@ def cmd_find(args) -> int:
     if not schools:
         raise UserError(f"No school matches '{text}'.")
     print(
-        _table(
+        table(
             [[s.urn, s.name, s.phase, s.la_name, s.postcode, s.trust_name or "-"] for s in schools],
             ["URN", "School", "Phase", "Local authority", "Postcode", "Trust"],
         )
@@ -112,16 +71,8 @@ def cmd_find(args) -> int:
     return 0
 
 
-def resolve_trust(dataset, text: str):
-    """The best trust for a group UID or words of a name, with how many others also matched."""
-    found = dataset.trusts.find(text)
-    if not found:
-        raise UserError(f"No trust matches '{text}'.")
-    return found[0], len(found) - 1
-
-
 def cmd_trust(args) -> int:
-    dataset = _load_dataset()
+    dataset = load_dataset()
     text = " ".join(args.trust)
     trust, others = resolve_trust(dataset, text)
     members = [dataset.school(i) for i in trust.members]
@@ -144,18 +95,12 @@ def cmd_trust(args) -> int:
         print(f"  ({others} other trust(s) also match '{text}'.)")
     print()
     print(
-        _table(
+        table(
             [[s.urn, s.name, s.phase, s.la_name, s.postcode, s.pupils if s.pupils is not None else "-"] for s in members],
             ["URN", "School", "Phase", "Local authority", "Postcode", "Pupils"],
         )
     )
     return 0
-
-
-def cmd_gui(args) -> int:
-    from trustmatch.ui.app import run
-
-    return run(args)
 
 
 # --- parsing -----------------------------------------------------------------
@@ -189,22 +134,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--json", action="store_true", help="print JSON (see docs/cli-json.md)")
     p.set_defaults(func=cmd_trust)
 
-    from trustmatch import rank_cli
-
-    rank_cli.add_parser(sub)
+    rank.add_parser(sub)
     return parser
 
 
-def main(argv: list[str] | None = None) -> int:
-    parser = build_parser()
-    args = parser.parse_args(argv)
+def run_command(args) -> int:
+    """Run a parsed command line; every expected problem ends in one sentence and a non-zero exit."""
     if args.data_dir:
         paths.set_data_dir(args.data_dir)
     try:
         if args.version:
             return cmd_version(args)
-        func = getattr(args, "func", cmd_gui)
-        return func(args)
+        return args.func(args)
     except UserError as err:
         print(f"trustmatch: {err}", file=sys.stderr)
         return 1

@@ -12,9 +12,9 @@ import json
 from dataclasses import dataclass
 from functools import lru_cache
 
-from trustmatch import paths
-from trustmatch.criteria import BENCHMARK_PUPILS, SCRUTINY_PUPILS
-from trustmatch.graph import DEFAULT_RADIUS_KM
+from trustmatch.data import paths
+from trustmatch.fit.criteria import BENCHMARK_PUPILS, SCRUTINY_PUPILS
+from trustmatch.fit.graph import DEFAULT_RADIUS_KM
 
 
 @dataclass(frozen=True)

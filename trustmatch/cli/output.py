@@ -1,0 +1,43 @@
+"""How the command line prints: plain tables, JSON records and spreadsheet-safe cells."""
+
+from __future__ import annotations
+
+
+def table(rows: list[list], headers: list[str]) -> str:
+    cells = [[str(c) for c in row] for row in [headers] + rows]
+    widths = [max(len(row[i]) for row in cells) for i in range(len(headers))]
+    lines = ["  ".join(c.ljust(w) for c, w in zip(row, widths)).rstrip() for row in cells]
+    lines.insert(1, "  ".join("-" * w for w in widths))
+    return "\n".join(lines)
+
+
+def school_json(school) -> dict:
+    return {
+        "urn": school.urn,
+        "name": school.name,
+        "phase": school.phase,
+        "phase_group": school.phase_group,
+        "type": school.type,
+        "religious_character": school.religious_character,
+        "diocese": school.diocese,
+        "la": school.la_name,
+        "la_code": school.la_code,
+        "region": school.region,
+        "town": school.town,
+        "postcode": school.postcode,
+        "pupils": school.pupils,
+        "capacity": school.capacity,
+        "lat": school.lat,
+        "lon": school.lon,
+        "status": school.status,
+        "trust_code": school.trust_code or None,
+        "trust_name": school.trust_name or None,
+        "trust_type": school.trust_type or None,
+    }
+
+
+def safe_cell(value) -> object:
+    """Neutralise text that a spreadsheet would run as a formula (names come from outside)."""
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
