@@ -156,7 +156,7 @@ def bench_engine(full_batch: bool) -> None:
     record("Plain per-school Python loop over trusts (same formulas)", ms(naive), "")
     record("... vectorised engine is faster by", f"{naive / vector:.0f}x", "")
 
-    maintained = [i for i in range(len(d)) if d.columns["status"][i] == "maintained"]
+    maintained = [i for i in range(len(d)) if d.columns["governance"][i] == "maintained"]
     if not full_batch:
         maintained = maintained[:1000]
     before = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss

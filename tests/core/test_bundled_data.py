@@ -79,3 +79,19 @@ def test_core_imports_without_qt():
     result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, cwd=ROOT, timeout=120)
     assert result.returncode == 0, result.stderr
     assert result.stdout.strip() == "3"
+
+
+def test_a_version_1_dataset_still_loads_with_its_status_column_renamed(tmp_path):
+    import gzip
+    import json
+
+    from trustmatch.data import dataset as ds
+
+    with gzip.open(paths.bundled_dataset(), "rb") as f:
+        document = json.loads(f.read())
+    document["version"] = 1
+    document["columns"]["status"] = document["columns"].pop("governance")
+    old = tmp_path / "old.json.gz"
+    old.write_bytes(gzip.compress(json.dumps(document).encode()))
+    loaded = ds.load(old)
+    assert loaded.school_by_urn(100000).governance == "maintained"

@@ -45,10 +45,10 @@ def test_known_school_field_by_field(full_import):
         "201", "City of London", "E09000001", "London", "E12000007")
     assert (aldgate.postcode, aldgate.town, aldgate.easting, aldgate.northing) == ("EC3A 5DE", "London", 533498, 181201)
     assert aldgate.lat == pytest.approx(51.5140, abs=1e-3) and aldgate.lon == pytest.approx(-0.0775, abs=1e-3)
-    assert (aldgate.trust_code, aldgate.status) == ("", "maintained")
+    assert (aldgate.trust_code, aldgate.governance) == ("", "maintained")
 
     choir = d.school_by_urn(135575)
-    assert (choir.name, choir.phase_group, choir.trust_code, choir.trust_name, choir.trust_type, choir.status) == (
+    assert (choir.name, choir.phase_group, choir.trust_code, choir.trust_name, choir.trust_type, choir.governance) == (
         "Bristol Cathedral Choir School", "secondary", "16026", "CATHEDRAL SCHOOLS TRUST", "MAT", "mat")
     assert choir.open_date == "2008-09-01"
 

@@ -41,7 +41,7 @@ def test_hub_is_a_connected_cluster(engine, dataset):
 
 def test_catholic_schools_get_catholic_trusts_of_their_diocese(engine, dataset):
     catholic = [i for i in range(len(dataset)) if dataset.columns["faith"][i] == "catholic"
-                and dataset.columns["status"][i] == "maintained"][::10]
+                and dataset.columns["governance"][i] == "maintained"][::10]
     checked = 0
     for row in catholic:
         school = dataset.school(row)
@@ -117,7 +117,7 @@ def test_own_trust_is_flagged_and_scored_without_the_school(engine, dataset):
     choir = dataset.index_of_urn(135575)  # Bristol Cathedral Choir School, in Cathedral Schools Trust
     evaluation = engine.evaluate(choir)
     ranking = evaluation.rank(BALANCED, Filters(max_km=None, compatible_only=False))
-    position = ranking.position_of("16026")
+    position = ranking.rank_index_of("16026")
     own = ranking.candidate(position)
     assert own.is_current_trust and own.schools == dataset.trusts.by_code("16026").school_count - 1
     # the school is never its own nearest member (Cathedral Primary shares its site, 0 km away)
@@ -191,3 +191,17 @@ def test_a_dataset_without_any_multi_academy_trust_ranks_nothing(dataset):
     assert engine.candidates == []
     ranking = engine.evaluate(0).rank(BALANCED)
     assert len(ranking) == 0 and ranking.rows() == []
+
+
+def test_a_trust_the_filters_hide_still_has_a_candidate_row(engine, dataset):
+    """Shortlists, comparisons and exports keep trusts that the filters would hide."""
+    aldgate = dataset.index_of_urn(100000)  # The Aldgate School, London
+    ranking = engine.evaluate(aldgate).rank(BALANCED, Filters(max_km=5))
+    far = next(c for c in dataset.trusts.of_type("MAT") if ranking.rank_index_of(c.code) is None and c.school_count > 3)
+    hidden = ranking.candidate_for(far.code)
+    assert hidden.rank is None and hidden.robustness is None
+    assert hidden.trust_name == far.name and hidden.nearest_km > 5 and all(hidden.reasons.values())
+    listed = ranking.candidate(0)
+    assert ranking.candidate_for(listed.trust_code).rank == 1
+    with pytest.raises(KeyError):
+        ranking.candidate_for("no such trust")

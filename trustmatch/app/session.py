@@ -107,7 +107,7 @@ class Session:
         self.ranking = self.evaluation.rank(self.weights, self.filters)
         changed = {RANKING}
         # keep the selected trust selected while it is still listed
-        if self.trust_code is None or self.ranking.position_of(self.trust_code) is None:
+        if self.trust_code is None or self.ranking.rank_index_of(self.trust_code) is None:
             self.trust_code = self._top_code()
             changed.add(TRUST)
         self._tell(changed)
@@ -130,5 +130,4 @@ class Session:
     def selected_candidate(self):
         if self.ranking is None or self.trust_code is None:
             return None
-        position = self.ranking.position_of(self.trust_code)
-        return None if position is None else self.ranking.candidate(position)
+        return self.ranking.candidate_for(self.trust_code)

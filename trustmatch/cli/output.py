@@ -29,7 +29,7 @@ def school_json(school) -> dict:
         "capacity": school.capacity,
         "lat": school.lat,
         "lon": school.lon,
-        "status": school.status,
+        "governance": school.governance,
         "trust_code": school.trust_code or None,
         "trust_name": school.trust_name or None,
         "trust_type": school.trust_type or None,

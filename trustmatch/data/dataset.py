@@ -23,7 +23,9 @@ import numpy as np
 from trustmatch.data.gias import SCHOOL_COLUMNS, ImportResult
 
 FORMAT = "trustmatch-dataset"
-FORMAT_VERSION = 1
+FORMAT_VERSION = 2
+# Version 1 called the governance column 'status'; it is read by renaming.
+READABLE_VERSIONS = (1, 2)
 
 
 class DatasetProblem(Exception):
@@ -64,7 +66,7 @@ class School:
     trust_code: str
     trust_name: str
     trust_type: str
-    status: str
+    governance: str  # mat, sat, other (academy outside a trust) or maintained
     open_date: str
 
 
@@ -193,9 +195,12 @@ def load(path: Path) -> Dataset:
         raise DatasetProblem(f"The dataset at {path} is damaged ({err}).") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DatasetProblem(f"{path} is not a TrustMatch dataset.")
-    if document.get("version") != FORMAT_VERSION:
+    if document.get("version") not in READABLE_VERSIONS:
         raise DatasetProblem(f"{path} was written by another version of TrustMatch; import GIAS again.")
-    return Dataset(document["columns"], document.get("meta", {}))
+    columns = document["columns"]
+    if document["version"] == 1 and isinstance(columns, dict) and "status" in columns:
+        columns["governance"] = columns.pop("status")
+    return Dataset(columns, document.get("meta", {}))
 
 
 def import_into(source: Path | str, target: Path, task=None) -> Dataset:

@@ -85,7 +85,7 @@ ALTERNATIVE_PROVISION_TYPES = {
     "Academy alternative provision sponsor led",
     "Free schools alternative provision",
 }
-PHASE_GROUPS = {
+PHASE_GROUP_OF_PHASE = {
     "Primary": "primary",
     "Middle deemed primary": "primary",
     "Secondary": "secondary",
@@ -192,7 +192,7 @@ def phase_group(phase: str, establishment_type: str) -> str:
         return "special"
     if establishment_type in ALTERNATIVE_PROVISION_TYPES:
         return "alternative provision"
-    return PHASE_GROUPS.get(phase, "other")
+    return PHASE_GROUP_OF_PHASE.get(phase, "other")
 
 
 def religious_character(value: str) -> str:
@@ -217,7 +217,8 @@ def faith(character: str) -> str:
     return character
 
 
-def school_status(type_group: str, establishment_type: str, trust_type: str) -> str:
+def governance(type_group: str, establishment_type: str, trust_type: str) -> str:
+    """Who runs the school: a multi-academy trust, a single-academy trust, another academy body, or the LA."""
     if trust_type == "MAT":
         return "mat"
     if trust_type == "SAT":
@@ -254,7 +255,7 @@ SCHOOL_COLUMNS = [
     "urn", "name", "type", "phase", "phase_group", "religious_character", "faith", "diocese",
     "low_age", "high_age", "pupils", "capacity", "fsm_pct", "la_code", "la_name", "utla_code",
     "utla_name", "region", "region_code", "urban_rural", "postcode", "town", "easting",
-    "northing", "lat", "lon", "trust_code", "trust_name", "trust_type", "status", "open_date",
+    "northing", "lat", "lon", "trust_code", "trust_name", "trust_type", "governance", "open_date",
 ]
 
 
@@ -365,7 +366,7 @@ def import_gias(path: Path | str, task: Task | None = None) -> ImportResult:
                 "trust_code": trust_code,
                 "trust_name": get("Trusts (name)") if trust_code else "",
                 "trust_type": trust_type,
-                "status": school_status(group, etype, trust_type),
+                "governance": governance(group, etype, trust_type),
                 "open_date": _iso_date(get("OpenDate")) if "OpenDate" in at else "",
             }
             for name, value in values.items():

@@ -101,9 +101,9 @@ class Filters:
 
 @dataclass
 class Candidate:
-    """One ranked trust with its scores and the facts behind them."""
+    """One trust with its scores and the facts behind them (rank and robustness None when filtered out)."""
 
-    rank: int
+    rank: int | None
     trust_code: str
     trust_name: str
     total: float
@@ -115,7 +115,7 @@ class Candidate:
     nearest_same_phase_km: float | None
     same_phase_nearby: int  # trust schools of the same or a related phase within the radius
     hub: str | None
-    robustness: float
+    robustness: float | None
     schools: int
     pupils: int
     is_current_trust: bool
@@ -132,7 +132,7 @@ class Candidate:
             "nearest_school": self.nearest_school,
             "nearest_same_phase_km": None if self.nearest_same_phase_km is None else round(self.nearest_same_phase_km, 1),
             "hub": self.hub,
-            "robustness": round(self.robustness, 2),
+            "robustness": None if self.robustness is None else round(self.robustness, 2),
             "schools": self.schools,
             "pupils": self.pupils,
             "is_current_trust": self.is_current_trust,
@@ -317,13 +317,26 @@ class Ranking:
         return self._robustness
 
     def candidate(self, rank_index: int) -> Candidate:
-        return explain(self, rank_index)
+        """The candidate at this place (0 = best) of the ranking."""
+        return explain(self, int(self.order[rank_index]), rank_index)
+
+    def candidate_for(self, code: str) -> Candidate:
+        """Scores, reasons and facts for any multi-academy trust, listed or not.
+
+        Shortlists, comparisons and exports keep trusts that the current filters
+        hide; such a candidate has no rank and no robustness.
+        """
+        k = self.evaluation.engine.position.get(code)
+        if k is None:
+            raise KeyError(f"{code} is not a multi-academy trust in this data")
+        return explain(self, k, self.rank_index_of(code))
 
     def rows(self, limit: int | None = None) -> list[Candidate]:
         count = len(self.order) if limit is None else min(limit, len(self.order))
         return [self.candidate(i) for i in range(count)]
 
-    def position_of(self, code: str) -> int | None:
+    def rank_index_of(self, code: str) -> int | None:
+        """The trust's place in this ranking (0 = best), or None when the filters leave it out."""
         k = self.evaluation.engine.position.get(code)
         hits = np.flatnonzero(self.order == k) if k is not None else []
         return int(hits[0]) if len(hits) else None
@@ -338,10 +351,10 @@ def _faith_label(faith: str) -> str:
     return FAITH_WORDS.get(faith, faith)
 
 
-def explain(ranking: Ranking, rank_index: int) -> Candidate:
+def explain(ranking: Ranking, k: int, rank_index: int | None) -> Candidate:
+    """The candidate row for trust position k; rank_index is its place in the ranking, if listed."""
     ev = ranking.evaluation
     e = ev.engine
-    k = int(ranking.order[rank_index])
     trust = e.candidates[k]
     school = ev.school
     cols = e.dataset.columns
@@ -390,7 +403,7 @@ def explain(ranking: Ranking, rank_index: int) -> Candidate:
         capacity_text += "; under 2,000 pupils, so under closer DfE scrutiny"
 
     return Candidate(
-        rank=rank_index + 1,
+        rank=None if rank_index is None else rank_index + 1,
         trust_code=trust.code,
         trust_name=trust.name,
         total=float(ranking.totals[k]),
@@ -402,7 +415,7 @@ def explain(ranking: Ranking, rank_index: int) -> Candidate:
         nearest_same_phase_km=same_phase_km if np.isfinite(same_phase_km) else None,
         same_phase_nearby=int(ev.relevant_near[k]),
         hub=hub.name if hub else None,
-        robustness=float(ranking.robustness[rank_index]),
+        robustness=None if rank_index is None else float(ranking.robustness[rank_index]),
         schools=n,
         pupils=pupils,
         is_current_trust=k == ev.own_trust,

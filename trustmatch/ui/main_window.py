@@ -19,7 +19,7 @@ from trustmatch.app.session import DATA, RANKING, SCHOOL, TRUST, Session
 from trustmatch.ui.candidates import CandidateModel, CandidateTable
 from trustmatch.ui.controls import ControlsPanel
 from trustmatch.ui.detail import DetailPanel
-from trustmatch.ui.map_view import STATUS_COLOURS, STATUS_LABELS, MapView
+from trustmatch.ui.map_view import GOVERNANCE_COLOURS, GOVERNANCE_LABELS, MapView
 from trustmatch.ui.search_box import SchoolSearch
 from trustmatch.ui.worker import Worker
 
@@ -82,7 +82,7 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.addWidget(self.search)
         self.legend = QLabel(
-            "  ".join(f"<span style='color:{c}; font-size:14pt'>&#9679;</span> {STATUS_LABELS[s]}" for s, c in STATUS_COLOURS.items())
+            "  ".join(f"<span style='color:{c}; font-size:14pt'>&#9679;</span> {GOVERNANCE_LABELS[s]}" for s, c in GOVERNANCE_COLOURS.items())
             + "  <span style='font-size:14pt'>&#9733;</span> chosen school"
             + "  <span style='color:#D55E00; font-size:14pt'>&#9679;</span> selected trust"
             + "  <span style='color:#4B2A86; font-size:14pt'>&#9675;</span> trust hub (Ctrl+T)"

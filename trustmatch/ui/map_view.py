@@ -17,13 +17,13 @@ from PySide6.QtWidgets import QFrame, QGraphicsPathItem, QLabel, QPushButton, QT
 from trustmatch.data.basemap import Basemap
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
-STATUS_COLOURS = {
+GOVERNANCE_COLOURS = {
     "maintained": "#0072B2",
     "mat": "#E69F00",
     "sat": "#009E73",
     "other": "#CC79A7",
 }
-STATUS_LABELS = {
+GOVERNANCE_LABELS = {
     "maintained": "Maintained by the LA",
     "mat": "In a multi-academy trust",
     "sat": "Single-academy trust",
@@ -155,8 +155,8 @@ class MapView(pg.PlotWidget):
 
     def set_dataset(self, dataset) -> None:
         self.dataset = dataset
-        brushes = {status: pg.mkBrush(colour) for status, colour in STATUS_COLOURS.items()}
-        self.schools.setData(pos=dataset.xy, brush=[brushes[s] for s in dataset.columns["status"]])
+        brushes = {status: pg.mkBrush(colour) for status, colour in GOVERNANCE_COLOURS.items()}
+        self.schools.setData(pos=dataset.xy, brush=[brushes[s] for s in dataset.columns["governance"]])
         self._chosen_row = None
         self.chosen.setData([], [])
         self.show_trust(None)
@@ -270,7 +270,7 @@ class MapView(pg.PlotWidget):
 
     def _describe(self, row: int) -> str:
         s = self.dataset.school(row)
-        trust = s.trust_name or {"maintained": "maintained by the LA"}.get(s.status, "no trust")
+        trust = s.trust_name or {"maintained": "maintained by the LA"}.get(s.governance, "no trust")
         return f"<b>{s.name}</b><br>{s.phase}, {s.la_name}<br>{trust}"
 
     def _hover(self, scene_pos) -> None:
