@@ -1,6 +1,8 @@
-"""How the command line prints: plain tables, JSON records and spreadsheet-safe cells."""
+"""How the command line prints: plain tables and JSON records."""
 
 from __future__ import annotations
+
+from trustmatch.export.csvfile import safe_cell  # noqa: F401 - the one definition, kept importable here
 
 
 def table(rows: list[list], headers: list[str]) -> str:
@@ -34,10 +36,3 @@ def school_json(school) -> dict:
         "trust_name": school.trust_name or None,
         "trust_type": school.trust_type or None,
     }
-
-
-def safe_cell(value) -> object:
-    """Neutralise text that a spreadsheet would run as a formula (names come from outside)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -10,7 +10,8 @@ from pathlib import Path
 
 from trustmatch.app.lookup import load_dataset, resolve_school
 from trustmatch.app.problems import UserError
-from trustmatch.cli.output import safe_cell, table
+from trustmatch.cli.output import table
+from trustmatch.export.csvfile import safe_cell
 from trustmatch.fit.criteria import CRITERIA
 from trustmatch.progress import Task, TerminalBar
 from trustmatch.fit.ranking import DEFAULT_MAX_KM, PRESETS, Filters, RankingProblem, parse_weights
@@ -28,6 +29,14 @@ def _distance(text: str) -> float | None:
 def add_parser(sub) -> None:
     p = sub.add_parser("rank", help="rank the multi-academy trusts for a school (or many)")
     p.add_argument("school", nargs="*", help="URN or search text (the best match is used, and announced)")
+    add_ranking_options(p)
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--urns-file", help="rank every school whose URN is in this file (one per line, or a CSV with a URN column)")
+    p.set_defaults(func=run)
+
+
+def add_ranking_options(p) -> None:
+    """--top, weights and filters: shared by every command that ranks (rank, export)."""
     p.add_argument("--top", type=int, default=10, help="how many trusts to list (default 10)")
     p.add_argument("--weights", help="e.g. ethos=2,geography=3,phase=1,capacity=1")
     p.add_argument("--preset", choices=sorted(PRESETS), help="start from a preset's weights")
@@ -38,9 +47,17 @@ def add_parser(sub) -> None:
     p.add_argument("--min-schools", type=int, help="only trusts with at least this many schools")
     p.add_argument("--max-schools", type=int, help="only trusts with at most this many schools")
     p.add_argument("--region", help="only trusts with a school in this region")
-    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    p.add_argument("--urns-file", help="rank every school whose URN is in this file (one per line, or a CSV with a URN column)")
-    p.set_defaults(func=run)
+
+
+def ranking_settings(args) -> tuple[dict[str, float], Filters]:
+    """The weights and filters the ranking options ask for; one sentence if they are wrong."""
+    if args.top < 1:
+        raise UserError("--top must be 1 or more.")
+    try:
+        weights = parse_weights(args.weights, args.preset)
+    except RankingProblem as err:
+        raise UserError(str(err))
+    return weights, Filters(args.max_km, not args.any_character, args.min_schools, args.max_schools, args.region)
 
 
 CSV_HEADERS = [
@@ -93,13 +110,7 @@ def run(args) -> int:
 
     if not args.school and not args.urns_file:
         raise UserError("Name a school (URN or search text) or give --urns-file.")
-    if args.top < 1:
-        raise UserError("--top must be 1 or more.")
-    try:
-        weights = parse_weights(args.weights, args.preset)
-    except RankingProblem as err:
-        raise UserError(str(err))
-    filters = Filters(args.max_km, not args.any_character, args.min_schools, args.max_schools, args.region)
+    weights, filters = ranking_settings(args)
 
     dataset = load_dataset()
     if args.urns_file:
