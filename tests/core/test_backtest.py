@@ -20,8 +20,8 @@ from trustmatch.fit.backtest import (
     BacktestProblem,
     Figures,
     check_window,
-    rebuild_register,
     reaches_reserved,
+    rebuild_register,
 )
 from trustmatch.fit.ranking import PRESETS, Filters, FitEngine
 from trustmatch.launch import main
@@ -57,7 +57,9 @@ def test_joiners_are_the_converters_that_opened_in_the_window(dataset, day):
     expected = {
         cols["urn"][r]
         for r in range(len(dataset))
-        if cols["type"][r] in CONVERTER_TYPES and cols["trust_type"][r] == "MAT" and DAY[0] <= cols["open_date"][r] < DAY[1]
+        if cols["type"][r] in CONVERTER_TYPES
+        and cols["trust_type"][r] == "MAT"
+        and DAY[0] <= cols["open_date"][r] < DAY[1]
     }
     assert {j.urn for j in day.joiners} == expected and len(expected) == 83
     assert all(j.joined_on == "2023-09-01" for j in day.joiners)
@@ -72,11 +74,17 @@ def test_later_converters_are_taken_out_of_their_trusts_and_nothing_else_is(data
         assert rebuilt.trusts.school_trust[r] == -1
     # a joiner after the window is out too; a converter of the day before stays in its trust
     after = next(r for r in removed if cols["open_date"][r] > "2024-01-01")
-    before = next(r for r in range(len(dataset)) if cols["type"][r] == "Academy converter" and cols["open_date"][r] == "2023-08-01")
+    before = next(
+        r
+        for r in range(len(dataset))
+        if cols["type"][r] == "Academy converter" and cols["open_date"][r] == "2023-08-01"
+    )
     assert after in removed and before not in removed
     assert rebuilt.columns["trust_code"][before] == cols["trust_code"][before] != ""
     # sponsored academies opened since stay (the reconstruction cannot undo them: see CANNOT_UNDO)
-    sponsored = next(r for r in range(len(dataset)) if cols["type"][r] == "Academy sponsor led" and cols["open_date"][r] >= DAY[0])
+    sponsored = next(
+        r for r in range(len(dataset)) if cols["type"][r] == "Academy sponsor led" and cols["open_date"][r] >= DAY[0]
+    )
     assert rebuilt.columns["trust_code"][sponsored] == cols["trust_code"][sponsored]
     # the original dataset is untouched
     assert all(cols["trust_code"][r] for r in removed)
@@ -116,8 +124,11 @@ def test_a_real_joiners_trust_rank_is_the_apps_ranking(dataset, day):
 
 
 def test_fast_ranks_match_the_engine_for_every_joiner_and_setting(day):
-    for weights, filters in [(BALANCED, Filters()), (PRESETS["church school"], NO_FILTERS),
-                             ({"ethos": 0, "geography": 5, "phase": 1, "capacity": 0}, Filters(max_km=20))]:
+    for weights, filters in [
+        (BALANCED, Filters()),
+        (PRESETS["church school"], NO_FILTERS),
+        ({"ethos": 0, "geography": 5, "phase": 1, "capacity": 0}, Filters(max_km=20)),
+    ]:
         fast = day.ranks(weights, filters)
         for j, joiner in enumerate(day.joiners):
             ranking = day.engine.evaluate(joiner.row).rank(weights, filters)
@@ -146,7 +157,10 @@ def test_baselines_follow_their_definitions_for_a_real_joiner(day):
     nearest, penalised = [], []
     for trust in rebuilt.trusts.of_type("MAT"):
         km = min(math.dist((x, y), rebuilt.xy[m]) / 1000 for m in trust.members)
-        other = sum(cols["religious_character"][m] != cols["religious_character"][row] for m in trust.members) / trust.school_count
+        other = (
+            sum(cols["religious_character"][m] != cols["religious_character"][row] for m in trust.members)
+            / trust.school_count
+        )
         nearest.append((km, int(trust.code), trust.code))
         penalised.append((km * (1 + 2 * other), int(trust.code), trust.code))
     for name, values in ((NEAREST, nearest), (NEAREST_FAITH, penalised)):
@@ -164,7 +178,12 @@ def test_figures_count_misses_as_not_found():
     findable = np.array([True, True, True, True, True, False])
     f = Figures.of(ranks, findable)
     assert f.n == 6 and f.findable == 5 and f.ceiling == pytest.approx(5 / 6)
-    assert f.hits == {1: pytest.approx(1 / 6), 3: pytest.approx(2 / 6), 5: pytest.approx(3 / 6), 10: pytest.approx(3 / 6)}
+    assert f.hits == {
+        1: pytest.approx(1 / 6),
+        3: pytest.approx(2 / 6),
+        5: pytest.approx(3 / 6),
+        10: pytest.approx(3 / 6),
+    }
     assert f.median_rank == pytest.approx(7.5)  # 4 and 11 in the middle; misses sort last
     assert f.mrr == pytest.approx((1 + 1 / 2 + 1 / 4 + 1 / 11) / 6)
     assert Figures.of(np.array([0, 0, 3]), np.array([True, True, True])).median_rank is None
@@ -250,8 +269,17 @@ def test_command_table_json_and_misses_file(capsys, tmp_path, day):
     misses = tmp_path / "misses.csv"
     code, out, err = run(capsys, "backtest", "--joined-from", DAY[0], "--joined-to", DAY[1], "--misses", str(misses))
     assert code == 0 and "RESERVED" not in err
-    for phrase in ("83 academy converters", "nearest member school", "nearest, faith-penalised", "Ceiling",
-                   "By phase", "By religious character", "By urban/rural", "By region", "cannot undo"):
+    for phrase in (
+        "83 academy converters",
+        "nearest member school",
+        "nearest, faith-penalised",
+        "Ceiling",
+        "By phase",
+        "By religious character",
+        "By urban/rural",
+        "By region",
+        "cannot undo",
+    ):
         assert phrase in out, phrase
     raw = misses.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
@@ -266,8 +294,19 @@ def test_command_table_json_and_misses_file(capsys, tmp_path, day):
         if r["rank"]:
             assert float(r["total"]) <= float(r["top3_total"]) and r["geography_score"]
 
-    code, out, _ = run(capsys, "backtest", "--joined-from", DAY[0], "--joined-to", DAY[1], "--format", "json",
-                       "--any-character", "--max-km", "none")
+    code, out, _ = run(
+        capsys,
+        "backtest",
+        "--joined-from",
+        DAY[0],
+        "--joined-to",
+        DAY[1],
+        "--format",
+        "json",
+        "--any-character",
+        "--max-km",
+        "none",
+    )
     document = json.loads(out)
     assert code == 0 and document["joiners"] == 83 and document["reserved"] is False
     assert document["filters"]["max_km"] is None and document["filters"]["compatible_only"] is False

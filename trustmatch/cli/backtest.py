@@ -46,14 +46,24 @@ RESERVED_WARNING = (
 
 def add_parser(sub) -> None:
     p = sub.add_parser("backtest", help="check the ranking against the trusts schools really joined")
-    p.add_argument("--joined-from", default=DEV_WINDOW[0].isoformat(),
-                   help=f"first join date of the window, YYYY-MM-DD (default {DEV_WINDOW[0]})")
-    p.add_argument("--joined-to", default=DEV_WINDOW[1].isoformat(),
-                   help=f"the day after the window, YYYY-MM-DD (default {DEV_WINDOW[1]}; joins from {RESERVED_FROM} on are reserved)")
+    p.add_argument(
+        "--joined-from",
+        default=DEV_WINDOW[0].isoformat(),
+        help=f"first join date of the window, YYYY-MM-DD (default {DEV_WINDOW[0]})",
+    )
+    p.add_argument(
+        "--joined-to",
+        default=DEV_WINDOW[1].isoformat(),
+        help=f"the day after the window, YYYY-MM-DD (default {DEV_WINDOW[1]}; "
+        f"joins from {RESERVED_FROM} on are reserved)",
+    )
     rank.add_setting_options(p)
     p.add_argument("--format", choices=["table", "json"], default="table")
-    p.add_argument("--misses", metavar="FILE.csv",
-                   help=f"write every joiner whose trust ranked below {MISS_BELOW} (or not at all), with the top three")
+    p.add_argument(
+        "--misses",
+        metavar="FILE.csv",
+        help=f"write every joiner whose trust ranked below {MISS_BELOW} (or not at all), with the top three",
+    )
     p.set_defaults(func=run)
 
 
@@ -65,15 +75,17 @@ def run(args) -> int:
     try:
         start, end = check_window(args.joined_from, args.joined_to, dataset.data_date)
     except BacktestProblem as err:
-        raise UserError(str(err))
+        raise UserError(str(err)) from err
     if reaches_reserved(end):
         print(f"trustmatch: {RESERVED_WARNING}", file=sys.stderr)
     began = time.perf_counter()
     try:
-        backtest = Backtest.build(dataset, start, end, filters=(filters,), allow_reserved=True, task=Task(TerminalBar()))
+        backtest = Backtest.build(
+            dataset, start, end, filters=(filters,), allow_reserved=True, task=Task(TerminalBar())
+        )
         report = backtest.report(weights, filters)
     except (BacktestProblem, RankingProblem) as err:
-        raise UserError(str(err))
+        raise UserError(str(err)) from err
     if not backtest.joiners:
         raise UserError(f"No academy converter joined a multi-academy trust from {start} to {end} in this data.")
     misses = report.misses() if args.misses else None
@@ -134,7 +146,8 @@ def report_text(report, seconds: float) -> str:
         f"up to {long_date(end.isoformat())} (GIAS OpenDate; data of {bt.dataset.data_date_text}).",
         f"Register rebuilt as it stood before {long_date(start.isoformat())}: {len(bt.removed):,} converters that "
         f"joined on or after it taken out of their trusts.",
-        f"TrustMatch settings: {settings_text(report.weights, report.filters)}. Baselines rank every trust, unfiltered.",
+        f"TrustMatch settings: {settings_text(report.weights, report.filters)}. "
+        "Baselines rank every trust, unfiltered.",
     ]
     if bt.reserved:
         lines.append(RESERVED_WARNING[0].upper() + RESERVED_WARNING[1:])
@@ -150,12 +163,35 @@ def report_text(report, seconds: float) -> str:
         for group, by in groups.items():
             tm = by[TRUSTMATCH]
             rows.append(
-                [group, tm.n, f"{tm.ceiling:.2f}", f"{tm.hits[1]:.2f}", f"{tm.hits[10]:.2f}",
-                 "-" if tm.median_rank is None else f"{tm.median_rank:g}", f"{tm.mrr:.2f}",
-                 *(f"{by[b].hits[10]:.2f}" for b in BASELINES)]
+                [
+                    group,
+                    tm.n,
+                    f"{tm.ceiling:.2f}",
+                    f"{tm.hits[1]:.2f}",
+                    f"{tm.hits[10]:.2f}",
+                    "-" if tm.median_rank is None else f"{tm.median_rank:g}",
+                    f"{tm.mrr:.2f}",
+                    *(f"{by[b].hits[10]:.2f}" for b in BASELINES),
+                ]
             )
-        lines += ["", f"By {dimension}:", table(rows, [dimension.capitalize(), "n", "ceiling", "hit@1", "hit@10", "median", "MRR",
-                                                     "nearest hit@10", "faith-pen. hit@10"])]
+        lines += [
+            "",
+            f"By {dimension}:",
+            table(
+                rows,
+                [
+                    dimension.capitalize(),
+                    "n",
+                    "ceiling",
+                    "hit@1",
+                    "hit@10",
+                    "median",
+                    "MRR",
+                    "nearest hit@10",
+                    "faith-pen. hit@10",
+                ],
+            ),
+        ]
     lines += ["", "What this cannot undo: " + CANNOT_UNDO, f"({seconds:.1f} s)"]
     return "\n".join(lines)
 
@@ -163,9 +199,23 @@ def report_text(report, seconds: float) -> str:
 # --- the misses file -----------------------------------------------------------
 
 MISS_HEADERS = [
-    "urn", "school", "phase", "religious_character", "urban_rural", "region", "local_authority", "joined_on",
-    "trust_code", "trust_name", "rank", "why", "total", *(f"{c}_score" for c in CRITERIA), "nearest_km",
-    "nearest_member_rank", "faith_penalised_rank",
+    "urn",
+    "school",
+    "phase",
+    "religious_character",
+    "urban_rural",
+    "region",
+    "local_authority",
+    "joined_on",
+    "trust_code",
+    "trust_name",
+    "rank",
+    "why",
+    "total",
+    *(f"{c}_score" for c in CRITERIA),
+    "nearest_km",
+    "nearest_member_rank",
+    "faith_penalised_rank",
     *(f"top{i}_{what}" for i in (1, 2, 3) for what in ("trust", "total", "nearest_km")),
 ]
 
@@ -173,8 +223,18 @@ MISS_HEADERS = [
 def miss_row(miss) -> list:
     j, chosen = miss.joiner, miss.chosen
     row = [
-        j.urn, j.name, j.phase, j.religious_character, j.urban_rural, j.region, j.la_name, j.joined_on,
-        j.trust_code, j.trust_name, miss.rank or "", miss.why,
+        j.urn,
+        j.name,
+        j.phase,
+        j.religious_character,
+        j.urban_rural,
+        j.region,
+        j.la_name,
+        j.joined_on,
+        j.trust_code,
+        j.trust_name,
+        miss.rank or "",
+        miss.why,
     ]
     if chosen is None:
         row += [""] * (2 + len(CRITERIA))

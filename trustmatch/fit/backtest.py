@@ -18,9 +18,9 @@ judged many times.  `features()` gives per-joiner, per-trust facts for fitting
 from __future__ import annotations
 
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import date, timedelta
-from typing import Callable
 
 import numpy as np
 
@@ -79,7 +79,9 @@ def parse_day(text: str | date, what: str) -> date:
     try:
         return date.fromisoformat(str(text).strip())
     except ValueError:
-        raise BacktestProblem(f"The {what} date '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2022-07-18.") from None
+        raise BacktestProblem(
+            f"The {what} date '{text}' is not a date; write it as YYYY-MM-DD, e.g. 2022-07-18."
+        ) from None
 
 
 def check_window(joined_from: str | date, joined_to: str | date, data_date: str = "") -> tuple[date, date]:
@@ -140,7 +142,7 @@ class Figures:
         return self.findable / self.n if self.n else 0.0
 
     @classmethod
-    def of(cls, ranks: np.ndarray, findable: np.ndarray) -> "Figures":
+    def of(cls, ranks: np.ndarray, findable: np.ndarray) -> Figures:
         ranks = np.asarray(ranks)
         n = len(ranks)
         if n == 0:
@@ -208,6 +210,7 @@ BREAKDOWNS = {
     "region": lambda j: j.region,
 }
 
+DEFAULT_FILTERS = Filters()
 NO_FILTERS = Filters(max_km=None, compatible_only=False)
 
 
@@ -233,7 +236,15 @@ class Features:
 class Backtest:
     """One window's joiners on the register rebuilt as it stood before the window, ready to rank many times."""
 
-    def __init__(self, dataset: Dataset, rebuilt: Dataset, engine, window: tuple[date, date], joiners: list[Joiner], removed: list[int]):
+    def __init__(
+        self,
+        dataset: Dataset,
+        rebuilt: Dataset,
+        engine,
+        window: tuple[date, date],
+        joiners: list[Joiner],
+        removed: list[int],
+    ):
         self.dataset = dataset
         self.rebuilt = rebuilt
         self.engine = engine
@@ -258,11 +269,11 @@ class Backtest:
         dataset: Dataset,
         joined_from: str | date = DEV_WINDOW[0],
         joined_to: str | date = DEV_WINDOW[1],
-        filters: tuple[Filters, ...] = (Filters(), NO_FILTERS),
+        filters: tuple[Filters, ...] = (DEFAULT_FILTERS, NO_FILTERS),
         engine_factory: Callable[[Dataset], object] = FitEngine,
         allow_reserved: bool = False,
         task: Task | None = None,
-    ) -> "Backtest":
+    ) -> Backtest:
         """Rebuild the register, build an engine on it and score every candidate trust for every joiner.
 
         `filters` are the filter settings whose masks are kept (others are
@@ -283,10 +294,17 @@ class Backtest:
         joiner_rows = [r for r in removed if cols["open_date"][r] < end.isoformat()]
         joiners = [
             Joiner(
-                row=r, urn=int(cols["urn"][r]), name=cols["name"][r], joined_on=cols["open_date"][r],
-                trust_code=cols["trust_code"][r], trust_name=cols["trust_name"][r], phase=cols["phase_group"][r],
-                religious_character=cols["religious_character"][r], urban_rural=urban_or_rural(cols["urban_rural"][r]),
-                region=cols["region"][r], la_name=cols["la_name"][r],
+                row=r,
+                urn=int(cols["urn"][r]),
+                name=cols["name"][r],
+                joined_on=cols["open_date"][r],
+                trust_code=cols["trust_code"][r],
+                trust_name=cols["trust_name"][r],
+                phase=cols["phase_group"][r],
+                religious_character=cols["religious_character"][r],
+                urban_rural=urban_or_rural(cols["urban_rural"][r]),
+                region=cols["region"][r],
+                la_name=cols["la_name"][r],
             )
             for r in sorted(joiner_rows, key=lambda r: (cols["open_date"][r], cols["urn"][r]))
         ]
@@ -302,7 +320,10 @@ class Backtest:
         masks = {f: np.zeros(self.scores.shape[:2], dtype=bool) for f in filters}
         for j, joiner in enumerate(self.joiners):
             if j % 50 == 0:
-                task.step(0.1 + 0.9 * j / max(len(self.joiners), 1), f"Scoring trusts for joiner {j + 1:,} of {len(self.joiners):,}")
+                task.step(
+                    0.1 + 0.9 * j / max(len(self.joiners), 1),
+                    f"Scoring trusts for joiner {j + 1:,} of {len(self.joiners):,}",
+                )
             evaluation = self.engine.evaluate(joiner.row)
             self.scores[j] = evaluation.scores[take]
             for f, mask in masks.items():
@@ -320,7 +341,9 @@ class Backtest:
         """Which trusts each joiner would see listed under these filters (joiners x trusts)."""
         if filters not in self.masks:
             take = np.array([self.engine.position[code] for code in self.codes], dtype=np.int64)
-            self.masks[filters] = np.array([self.engine.evaluate(j.row).mask(filters)[take] for j in self.joiners]).reshape(self.scores.shape[:2])
+            self.masks[filters] = np.array(
+                [self.engine.evaluate(j.row).mask(filters)[take] for j in self.joiners]
+            ).reshape(self.scores.shape[:2])
         return self.masks[filters]
 
     def totals(self, weights: dict[str, float]) -> np.ndarray:
@@ -330,7 +353,7 @@ class Backtest:
         joiners, trusts, _ = self.scores.shape
         return criteria.total(self.scores.reshape(joiners * trusts, -1), w).reshape(joiners, trusts)
 
-    def ranks(self, weights: dict[str, float], filters: Filters = Filters()) -> np.ndarray:
+    def ranks(self, weights: dict[str, float], filters: Filters = DEFAULT_FILTERS) -> np.ndarray:
         """The rank of each joiner's trust (1 = best, 0 = not listed) under these settings."""
         return ranks_in(self.totals(weights), self.mask(filters), self.chosen)
 
@@ -353,11 +376,11 @@ class Backtest:
     def figures(self, ranks: np.ndarray) -> Figures:
         return Figures.of(ranks, self.findable)
 
-    def evaluate(self, weights: dict[str, float], filters: Filters = Filters()) -> Figures:
+    def evaluate(self, weights: dict[str, float], filters: Filters = DEFAULT_FILTERS) -> Figures:
         """The headline figures for one setting: cheap enough to call for every candidate weighting."""
         return self.figures(self.ranks(weights, filters))
 
-    def report(self, weights: dict[str, float], filters: Filters = Filters()) -> "Report":
+    def report(self, weights: dict[str, float], filters: Filters = DEFAULT_FILTERS) -> Report:
         ranks = {TRUSTMATCH: self.ranks(weights, filters), **{b: self.baseline_ranks(b) for b in BASELINES}}
         overall = {name: self.figures(r) for name, r in ranks.items()}
         breakdowns = {}
@@ -399,8 +422,16 @@ class _Members:
     """The rebuilt register's MAT member schools laid end to end, for the baselines and the features."""
 
     feature_names = [
-        "log_km", "within_5km", "within_10km", "within_25km", "other_character_share", "same_faith_share",
-        "same_diocese_share", "same_phase_share", "same_la_share", "same_la_count",
+        "log_km",
+        "within_5km",
+        "within_10km",
+        "within_25km",
+        "other_character_share",
+        "same_faith_share",
+        "same_diocese_share",
+        "same_phase_share",
+        "same_la_share",
+        "same_la_count",
     ]
 
     def __init__(self, rebuilt: Dataset, mats):
@@ -410,7 +441,9 @@ class _Members:
         self.sizes = np.array([t.school_count for t in mats], dtype=np.float64)
         self.starts = group_starts([t.school_count for t in mats])
         self.xy = rebuilt.xy[self.rows]
-        self.codes = {name: _codes(cols[name]) for name in ("religious_character", "faith", "diocese", "phase_group", "la_code")}
+        self.codes = {
+            name: _codes(cols[name]) for name in ("religious_character", "faith", "diocese", "phase_group", "la_code")
+        }
         self.member = {name: codes[self.rows] for name, codes in self.codes.items()}
         self.open_date = np.array([cols["open_date"][r] for r in self.rows])
 
@@ -437,7 +470,9 @@ class _Members:
         return np.array(
             [
                 np.log1p(group_reduce(np.minimum, km, self.starts)),
-                count(km <= 5), count(km <= 10), count(km <= 25),
+                count(km <= 5),
+                count(km <= 10),
+                count(km <= 25),
                 self._share(~self._same("religious_character", row)),
                 self._share(same_faith),
                 self._share(same_faith & self._same("diocese", row)) if has_diocese else np.zeros(len(self.sizes)),
@@ -526,7 +561,9 @@ class Report:
 
 def _filtered_out_because(candidate, filters: Filters) -> str:
     if filters.max_km is not None and candidate.nearest_km > filters.max_km:
-        return f"left out by the filters: nearest school {candidate.nearest_km:.0f} km away (limit {filters.max_km:g} km)"
+        return (
+            f"left out by the filters: nearest school {candidate.nearest_km:.0f} km away (limit {filters.max_km:g} km)"
+        )
     if filters.compatible_only and not candidate.compatible:
         return "left out by the filters: not a usual fit for the school's religious character"
     return "left out by the filters"
