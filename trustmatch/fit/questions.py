@@ -139,7 +139,8 @@ def _religious_character(candidate, school, trust) -> Question | None:
         if school.faith == "none":
             ours, kept = "has none", "our character as a school without a religious character"
         else:
-            ours, kept = f"is {_faith(school.faith)}", "our religious character, collective worship and religious education"
+            ours = f"is {_faith(school.faith)}"
+            kept = "our religious character, collective worship and religious education"
         return Question(
             "religious-character",
             "Character and ethos",
