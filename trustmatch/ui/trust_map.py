@@ -105,6 +105,7 @@ class TrustMap(QWidget):
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
         painter.setRenderHint(QPainter.Antialiasing)
+        painter.setClipRect(self.rect())  # rendering to paper does not clip to the widget by itself
         painter.fillRect(self.rect(), QColor("white"))
         x0, y0, span_x, span_y = self._extent()
         width, height = self.width(), self.height()
