@@ -13,7 +13,7 @@ import pytest
 
 from trustmatch.app import shortlist as sl
 from trustmatch.data.dataset import Dataset
-from trustmatch.fit.ranking import PRESETS, FitEngine, Filters
+from trustmatch.fit.ranking import PRESETS, Filters, FitEngine
 
 NEWMAN = 111456  # Cardinal Newman Catholic High School, Warrington
 
@@ -56,7 +56,9 @@ def test_round_trip_keeps_everything(dataset, ranked, tmp_path):
     first = loaded.entries[1]
     assert first.notes.startswith("Met the CEO") and first.status == "to visit"
     assert first.decision == "proceed" and first.decision_note == "Unanimous"
-    assert first.answers["central-charge"] == sl.Answer("What is the central charge and what does it buy?", True, "5% of GAG")
+    assert first.answers["central-charge"] == sl.Answer(
+        "What is the central charge and what does it buy?", True, "5% of GAG"
+    )
     assert loaded.entries[0].status == "not for us"  # moved to the top
     assert loaded.school_urn == NEWMAN and loaded.data_date == "2025-07-18"
     assert loaded.preset == "balanced"
@@ -120,7 +122,9 @@ BAD_FILES = {
         "unknown status 'maybe'",
     ),
     "trust without a code": (
-        lambda d, r: json.dumps(dict(_document(d, r), trusts=[{k: v for k, v in _document(d, r)["trusts"][0].items() if k != "trust_code"}])).encode(),
+        lambda d, r: json.dumps(
+            dict(_document(d, r), trusts=[{k: v for k, v in _document(d, r)["trusts"][0].items() if k != "trust_code"}])
+        ).encode(),
         "has no trust code",
     ),
     "score not a number": (
@@ -283,12 +287,16 @@ def test_adding_twice_and_unknown_values(dataset, ranked):
 def test_a_hidden_trust_stays_with_its_scores(dataset, ranked):
     """A trust the filters hide keeps its place and has scores, with no rank."""
     school, ranking = ranked
-    far = next(c for c in ranking.evaluation.engine.codes if ranking.rank_index_of(c) is None and c != school.trust_code)
+    far = next(
+        c for c in ranking.evaluation.engine.codes if ranking.rank_index_of(c) is None and c != school.trust_code
+    )
     candidate = ranking.candidate_for(far)
     doc = make_document(dataset, ranked, 1)
     doc.add(candidate, dataset.data_date, PRESETS["balanced"])
     entry = doc.shortlist.entry(far)
-    assert entry.snapshot.rank is None and entry.snapshot.scores == {n: round(v, 2) for n, v in candidate.scores.items()}
+    assert entry.snapshot.rank is None and entry.snapshot.scores == {
+        n: round(v, 2) for n, v in candidate.scores.items()
+    }
     move = sl.movements(doc.shortlist, ranking.evaluation)[1]
     assert move.candidate.trust_code == far and move.candidate.rank is None and move.rank_change is None
 
@@ -360,7 +368,10 @@ from trustmatch.fit.ranking import PRESETS, FitEngine, Filters
 dataset = load_dataset()
 row = dataset.index_of_urn(111456)
 ranking = FitEngine(dataset).evaluate(row).rank(PRESETS["balanced"])
-doc = sl.ShortlistDocument.open(sys.argv[1]) if len(sys.argv) > 1 else sl.ShortlistDocument.new(dataset.school(row), dataset.data_date, PRESETS["balanced"], Filters())
+if len(sys.argv) > 1:
+    doc = sl.ShortlistDocument.open(sys.argv[1])
+else:
+    doc = sl.ShortlistDocument.new(dataset.school(row), dataset.data_date, PRESETS["balanced"], Filters())
 doc.add(ranking.candidate(5), dataset.data_date, PRESETS["balanced"])
 doc.set_notes(ranking.candidate(5).trust_code, "typed just before the crash")
 writer = sl.RecoveryWriter()
@@ -371,7 +382,9 @@ os.kill(os.getpid(), signal.SIGKILL)
 
 
 def crash(*args):
-    result = subprocess.run([sys.executable, "-c", CRASHING, *map(str, args)], capture_output=True, text=True, timeout=120)
+    result = subprocess.run(
+        [sys.executable, "-c", CRASHING, *map(str, args)], capture_output=True, text=True, timeout=120
+    )
     assert result.returncode != 0, result.stderr
 
 

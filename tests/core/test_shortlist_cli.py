@@ -59,6 +59,8 @@ def test_bad_file_is_one_sentence(capsys, tmp_path):
     assert main(["shortlist", str(path)]) == 1
     captured = capsys.readouterr()
     assert captured.out == ""
-    assert captured.err.strip() == "trustmatch: 'broken.trustmatch' is incomplete: it ends part-way through, as if a copy or save was cut short."
+    assert captured.err.strip() == (
+        "trustmatch: 'broken.trustmatch' is incomplete: it ends part-way through, as if a copy or save was cut short."
+    )
     assert main(["shortlist", str(tmp_path / "none.trustmatch")]) == 1
     assert "There is no file" in capsys.readouterr().err

@@ -16,10 +16,10 @@ import queue
 import tempfile
 import threading
 import uuid
+from collections.abc import Callable, Iterable
 from dataclasses import asdict, dataclass, field, fields, replace
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
-from typing import Callable, Iterable
 
 from trustmatch.app.problems import UserError
 from trustmatch.data.dataset import long_date
@@ -46,12 +46,13 @@ class ShortlistProblem(UserError):
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).replace(microsecond=0).isoformat()
+    return datetime.now(UTC).replace(microsecond=0).isoformat()
 
 
 def preset_of(weights: dict[str, float]) -> str | None:
     """The preset these weights are, or None for the user's own mix."""
-    return next((name for name, preset in PRESETS.items() if all(float(preset[c]) == float(weights.get(c, 0)) for c in CRITERIA)), None)
+    same = (name for name, p in PRESETS.items() if all(float(p[c]) == float(weights.get(c, 0)) for c in CRITERIA))
+    return next(same, None)
 
 
 # --- the state ----------------------------------------------------------------
@@ -73,7 +74,7 @@ class Snapshot:
     added: str
 
     @classmethod
-    def of(cls, candidate, data_date: str, weights: dict[str, float]) -> "Snapshot":
+    def of(cls, candidate, data_date: str, weights: dict[str, float]) -> Snapshot:
         return cls(
             data_date=data_date,
             weights=dict(weights),
@@ -195,7 +196,8 @@ def _need(mapping, key, kind, where):
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
     if not isinstance(value, kind) or (kind is not bool and isinstance(value, bool)):
-        raise _Damaged(f"{where}'s {key.replace('_', ' ')} is not {'text' if kind is str else 'a number' if kind in (int, float) else 'valid'}")
+        wanted = "text" if kind is str else "a number" if kind in (int, float) else "valid"
+        raise _Damaged(f"{where}'s {key.replace('_', ' ')} is not {wanted}")
     return value
 
 
@@ -229,7 +231,9 @@ def _snapshot(value, where) -> Snapshot:
 
 
 _ENTRY_KEYS = {"trust_code", "trust_name", "status", "notes", "decision", "decision_note", "answers", "when_added"}
-_DOCUMENT_KEYS = {"format", "version", "school", "data_date", "weights", "preset", "filters", "created", "saved", "trusts"}
+_DOCUMENT_KEYS = {
+    "format", "version", "school", "data_date", "weights", "preset", "filters", "created", "saved", "trusts",
+}
 
 
 def _entry(value, number: int) -> Entry:
@@ -274,7 +278,9 @@ def _filters(value) -> Filters:
     for f in fields(Filters):
         if f.name in value:
             kind = _FILTER_KINDS[f.name]
-            known[f.name] = _need(value, f.name, kind, "its filters") if value[f.name] is not None or kind is bool else None
+            known[f.name] = (
+                _need(value, f.name, kind, "its filters") if value[f.name] is not None or kind is bool else None
+            )
     return Filters(**known)
 
 
@@ -296,7 +302,9 @@ def from_bytes(data: bytes, name: str = "The file") -> Shortlist:
             raise ShortlistProblem(
                 f"{name} is incomplete: it ends part-way through, as if a copy or save was cut short."
             ) from None
-        raise ShortlistProblem(f"{name} is damaged: it stops making sense at line {err.lineno}, column {err.colno}.") from None
+        raise ShortlistProblem(
+            f"{name} is damaged: it stops making sense at line {err.lineno}, column {err.colno}."
+        ) from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise ShortlistProblem(f"{name} is not a TrustMatch shortlist.")
     version = document.get("version")
@@ -418,11 +426,13 @@ class ShortlistDocument:
         self.recovered_from: Path | None = None
 
     @classmethod
-    def new(cls, school, data_date: str, weights: dict[str, float], filters: Filters) -> "ShortlistDocument":
-        return cls(Shortlist(school.urn if school else None, school.name if school else "", data_date, dict(weights), filters))
+    def new(cls, school, data_date: str, weights: dict[str, float], filters: Filters) -> ShortlistDocument:
+        return cls(
+            Shortlist(school.urn if school else None, school.name if school else "", data_date, dict(weights), filters)
+        )
 
     @classmethod
-    def open(cls, path: Path | str) -> "ShortlistDocument":
+    def open(cls, path: Path | str) -> ShortlistDocument:
         return cls(read(path), path)
 
     # --- listening and status ------------------------------------------------------
@@ -468,7 +478,13 @@ class ShortlistDocument:
         if after == self.shortlist:
             return
         top = self._done[-1] if self._done else None
-        if merge_key is not None and self._merging and top is not None and top.merge_key == merge_key and top.after is not self._saved_state:
+        if (
+            merge_key is not None
+            and self._merging
+            and top is not None
+            and top.merge_key == merge_key
+            and top.after is not self._saved_state
+        ):
             self._done[-1] = replace(top, after=after)
         else:
             self._done.append(Step(label, self.shortlist, after, merge_key))
@@ -522,7 +538,9 @@ class ShortlistDocument:
         entry = self.shortlist.entry(code)
         if entry is None:
             raise KeyError(f"{code} is not on the shortlist")
-        self._apply(f"Remove {entry.trust_name}", self._entries(e for e in self.shortlist.entries if e.trust_code != code))
+        self._apply(
+            f"Remove {entry.trust_name}", self._entries(e for e in self.shortlist.entries if e.trust_code != code)
+        )
 
     def move(self, code: str, position: int) -> None:
         entries = list(self.shortlist.entries)
@@ -547,7 +565,9 @@ class ShortlistDocument:
     def set_decision_note(self, code: str, note: str) -> None:
         self._edit_entry(code, "Edit decision note", ("decision note", code), decision_note=note)
 
-    def set_answer(self, code: str, key: str, question: str, *, asked: bool | None = None, answer: str | None = None) -> None:
+    def set_answer(
+        self, code: str, key: str, question: str, *, asked: bool | None = None, answer: str | None = None
+    ) -> None:
         entry = self.shortlist.entry(code)
         if entry is None:
             raise KeyError(f"{code} is not on the shortlist")
@@ -563,13 +583,18 @@ class ShortlistDocument:
 
     def set_settings(self, weights: dict[str, float], filters: Filters) -> None:
         """The weights and filters the shortlist is read with (saved with it, applied on opening)."""
-        self._apply("Change weights or filters", replace(self.shortlist, weights=dict(weights), filters=filters), ("settings",))
+        self._apply(
+            "Change weights or filters", replace(self.shortlist, weights=dict(weights), filters=filters), ("settings",)
+        )
 
     def adopt_school(self, school, data_date: str) -> None:
         """An empty shortlist follows the school the user chooses."""
         if self.shortlist.entries:
             raise ValueError("a shortlist with trusts on it belongs to its school")
-        self._apply(f"Shortlist for {school.name}", replace(self.shortlist, school_urn=school.urn, school_name=school.name, data_date=data_date))
+        self._apply(
+            f"Shortlist for {school.name}",
+            replace(self.shortlist, school_urn=school.urn, school_name=school.name, data_date=data_date),
+        )
 
     # --- saving --------------------------------------------------------------------
 
@@ -618,10 +643,13 @@ class Movement:
     def sentence(self) -> str:
         name = self.entry.trust_name
         if self.candidate is None:
-            return f"{name} is not a multi-academy trust in this data; it stays on the shortlist with the scores it had."
+            return (
+                f"{name} is not a multi-academy trust in this data; it stays on the shortlist with the scores it had."
+            )
         before, now = self.entry.snapshot, self.candidate
         ranks = (
-            f"rank {before.rank} to {now.rank}" if before.rank and now.rank
+            f"rank {before.rank} to {now.rank}"
+            if before.rank and now.rank
             else f"rank {before.rank or 'hidden by filters'} to {now.rank or 'hidden by filters'}"
         )
         moved = ", ".join(f"{n} {d:+.0f}" for n, d in self.score_changes().items() if abs(d) >= 0.5)
@@ -693,7 +721,8 @@ class Recovery:
     @property
     def description(self) -> str:
         name = self.original.name if self.original else "an unsaved shortlist"
-        return f"{name} for {self.shortlist.school_name or 'no school'}, {len(self.shortlist.entries)} trusts, autosaved {self.written}"
+        school = self.shortlist.school_name or "no school"
+        return f"{name} for {school}, {len(self.shortlist.entries)} trusts, autosaved {self.written}"
 
 
 def recovery_folder() -> Path:
@@ -709,7 +738,8 @@ def recovery_path(document: ShortlistDocument) -> Path:
 def recovery_bytes(document: ShortlistDocument) -> bytes:
     """Serialised on the caller's thread from the immutable state; written elsewhere."""
     record = to_document(document.shortlist)
-    record["recovery"] = {"original": str(document.path) if document.path else None, "pid": os.getpid(), "written": _now()}
+    original = str(document.path) if document.path else None
+    record["recovery"] = {"original": original, "pid": os.getpid(), "written": _now()}
     return json.dumps(record, ensure_ascii=False).encode("utf-8")
 
 

@@ -52,7 +52,8 @@ def cmd_shortlist(args) -> int:
 
     weights = ", ".join(f"{n} {w:g}" for n, w in shortlist.weights.items())
     urn = f" (URN {shortlist.school_urn})" if shortlist.school_urn is not None else ""
-    print(f"Shortlist for {shortlist.school_name or 'no school'}{urn}, made with the data of {long_date(shortlist.data_date)}")
+    school = shortlist.school_name or "no school"
+    print(f"Shortlist for {school}{urn}, made with the data of {long_date(shortlist.data_date)}")
     print(f"Weights: {weights} ({shortlist.preset or 'own mix'}); filters: {_filter_text(shortlist.filters)}")
     for note in notes:
         print(f"Note: {note}")
@@ -64,12 +65,14 @@ def cmd_shortlist(args) -> int:
         then = entry.snapshot
         move = moves[i] if moves else None
         now = move.candidate if move is not None else None
+        rank_now = (now.rank or "-") if now else "-"
         rows.append([
             i + 1, entry.trust_name, entry.trust_code, entry.status, entry.decision_text,
-            _number(then.total), then.rank or "-", _number(now.total if now else None), (now.rank or "-") if now else "-",
+            _number(then.total), then.rank or "-", _number(now.total if now else None), rank_now,
         ])
     print()
-    print(table(rows, ["#", "Trust", "Group UID", "Status", "Decision", "Total then", "Rank then", "Total now", "Rank now"]))
+    headers = ["#", "Trust", "Group UID", "Status", "Decision", "Total then", "Rank then", "Total now", "Rank now"]
+    print(table(rows, headers))
     for i, entry in enumerate(shortlist.entries):
         lines = [f"Notes: {entry.notes}"] if entry.notes.strip() else []
         if entry.decision_note.strip():
@@ -101,4 +104,3 @@ def _filter_text(filters) -> str:
     if filters.region:
         parts.append(f"in {filters.region}")
     return ", ".join(parts) or "none"
-
