@@ -12,7 +12,15 @@ from html import escape
 from PySide6.QtCore import QMarginsF, QPoint, Qt
 from PySide6.QtGui import QPageLayout, QPageSize, QPainter, QPdfWriter, QRegion
 from PySide6.QtWidgets import (
-    QFileDialog, QFrame, QGridLayout, QHBoxLayout, QLabel, QMessageBox, QPushButton, QScrollArea, QVBoxLayout,
+    QFileDialog,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QLabel,
+    QMessageBox,
+    QPushButton,
+    QScrollArea,
+    QVBoxLayout,
     QWidget,
 )
 
@@ -52,9 +60,9 @@ class CompareView(QWidget):
         self.sheet = QWidget(objectName="compareSheet")
         self.sheet.setStyleSheet(
             "QWidget#compareSheet { background: white; } QLabel { color: #111111; padding: 3px; }"
-            f"QLabel[best=\"true\"] {{ background: {BEST_BACKGROUND}; }}"
-            "QLabel[head=\"true\"] { font-weight: bold; color: #0B3D91; }"
-            "QFrame[rule=\"true\"] { color: #C8C8C8; }"
+            f'QLabel[best="true"] {{ background: {BEST_BACKGROUND}; }}'
+            'QLabel[head="true"] { font-weight: bold; color: #0B3D91; }'
+            'QFrame[rule="true"] { color: #C8C8C8; }'
         )
         grid = QGridLayout(self.sheet)
         grid.setHorizontalSpacing(10)
@@ -74,33 +82,63 @@ class CompareView(QWidget):
             trust_map.show_trust(item.trust, item.shape, school_row, nearest)
             self.maps.append(trust_map)
             grid.addWidget(trust_map, self._row, column)
-        grid.addWidget(QLabel("<span style='color:#D55E00'>\u25cf</span> trust school<br>\u2605 the school"), self._row, 0)
+        grid.addWidget(
+            QLabel("<span style='color:#D55E00'>\u25cf</span> trust school<br>\u2605 the school"), self._row, 0
+        )
         self._next()
 
         self._section("Where it stands")
         self._cells("Status", [escape(t.entry.status) for t in trusts])
         self._cells("Decision", [escape(t.entry.decision_text) for t in trusts])
-        self._compare("Rank now", [t.rank for t in trusts], lambda v: f"{v}" if v else "hidden by filters", higher_is_better=False)
+        self._compare(
+            "Rank now", [t.rank for t in trusts], lambda v: f"{v}" if v else "hidden by filters", higher_is_better=False
+        )
         self._compare("Total", [t.total for t in trusts], lambda v: f"<b>{v:.0f}</b> of 100")
 
         self._section("The four criteria (0-100)")
         for name in CRITERIA:
             self._compare(
-                name.capitalize(), [t.scores[name] for t in trusts], lambda v: f"<b>{v:.0f}</b>",
+                name.capitalize(),
+                [t.scores[name] for t in trusts],
+                lambda v: f"<b>{v:.0f}</b>",
                 reasons=[escape(t.reasons[name]) for t in trusts],
             )
 
         self._section("Facts from the register")
         have = [t.trust is not None for t in trusts]
-        self._cells("Schools", [f"{t.trust.school_count} ({escape(_counts(t.trust.schools_by_phase))})" if t.trust else "-" for t in trusts])
-        self._cells("Pupils", [f"{t.trust.pupils:,} in places for {t.trust.capacity:,}" if t.trust else "-" for t in trusts])
-        self._compare("Nearest school", [t.candidate.nearest_km if t.candidate else None for t in trusts],
-                      lambda v: f"{v:.1f} km", higher_is_better=False)
-        self._cells("Hubs", [f"{t.shape.hub_count}, largest {t.shape.hubs[0].name} ({t.shape.hubs[0].size})" if t.shape and t.shape.hubs else "-" for t in trusts])
-        self._cells("Religious character", [escape(_counts(t.trust.religious_characters)) if t.trust else "-" for t in trusts])
+        self._cells(
+            "Schools",
+            [
+                f"{t.trust.school_count} ({escape(_counts(t.trust.schools_by_phase))})" if t.trust else "-"
+                for t in trusts
+            ],
+        )
+        self._cells(
+            "Pupils", [f"{t.trust.pupils:,} in places for {t.trust.capacity:,}" if t.trust else "-" for t in trusts]
+        )
+        self._compare(
+            "Nearest school",
+            [t.candidate.nearest_km if t.candidate else None for t in trusts],
+            lambda v: f"{v:.1f} km",
+            higher_is_better=False,
+        )
+        self._cells(
+            "Hubs",
+            [
+                f"{t.shape.hub_count}, largest {t.shape.hubs[0].name} ({t.shape.hubs[0].size})"
+                if t.shape and t.shape.hubs
+                else "-"
+                for t in trusts
+            ],
+        )
+        self._cells(
+            "Religious character", [escape(_counts(t.trust.religious_characters)) if t.trust else "-" for t in trusts]
+        )
         self._cells("Regions", [escape(_counts(t.trust.regions)) if t.trust else "-" for t in trusts])
         if not all(have):
-            self._cells("", ["" if h else "<i>Not in the data in use: scores from when it was added.</i>" for h in have])
+            self._cells(
+                "", ["" if h else "<i>Not in the data in use: scores from when it was added.</i>" for h in have]
+            )
 
         evidence = [t.evidence for t in trusts]
         if any(evidence):
@@ -156,7 +194,9 @@ class CompareView(QWidget):
         rule.setFrameShape(QFrame.HLine)
         rule.setProperty("rule", True)
         self.grid.addWidget(rule, self._next(), 0, 1, len(self.trusts) + 1)
-        self.grid.addWidget(self._label(f"<b style='font-size:12pt'>{escape(title)}</b>"), self._next(), 0, 1, len(self.trusts) + 1)
+        self.grid.addWidget(
+            self._label(f"<b style='font-size:12pt'>{escape(title)}</b>"), self._next(), 0, 1, len(self.trusts) + 1
+        )
 
     def _cells(self, name: str, cells: list[str], best: set[int] = frozenset(), head: bool = False) -> None:
         row = self._next()
@@ -189,7 +229,11 @@ class CompareView(QWidget):
     def save_pdf(self, path: str) -> int:
         """Write the sheet as A4 landscape pages; returns how many."""
         writer = QPdfWriter(path)
-        writer.setPageLayout(QPageLayout(QPageSize(QPageSize.A4), QPageLayout.Landscape, QMarginsF(10, 10, 10, 10), QPageLayout.Millimeter))
+        writer.setPageLayout(
+            QPageLayout(
+                QPageSize(QPageSize.A4), QPageLayout.Landscape, QMarginsF(10, 10, 10, 10), QPageLayout.Millimeter
+            )
+        )
         writer.setResolution(150)
         writer.setTitle(self.windowTitle())
         pages = self._paint(writer, writer.newPage)

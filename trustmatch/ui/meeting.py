@@ -18,8 +18,20 @@ from html import escape
 from PySide6.QtCore import QEvent, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractButton, QButtonGroup, QCheckBox, QFrame, QGridLayout, QHBoxLayout, QInputDialog, QLabel, QLineEdit,
-    QPushButton, QScrollArea, QSizePolicy, QStackedWidget, QVBoxLayout, QWidget,
+    QAbstractButton,
+    QButtonGroup,
+    QCheckBox,
+    QFrame,
+    QGridLayout,
+    QHBoxLayout,
+    QInputDialog,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollArea,
+    QStackedWidget,
+    QVBoxLayout,
+    QWidget,
 )
 
 from trustmatch.app import shortlist as sl
@@ -39,7 +51,9 @@ PREVIOUS_KEYS = {Qt.Key_Left, Qt.Key_PageUp}
 REMOTE_KEYS = {Qt.Key_PageDown, Qt.Key_PageUp}  # turn the page even while typing
 
 
-def _label(text: str = "", scale: float = 1.0, bold: bool = False, name: str | None = None, wrap: bool = True) -> QLabel:
+def _label(
+    text: str = "", scale: float = 1.0, bold: bool = False, name: str | None = None, wrap: bool = True
+) -> QLabel:
     label = QLabel(text)
     label.setWordWrap(wrap)
     label.setTextFormat(Qt.RichText)
@@ -76,8 +90,16 @@ class MeetingView(QWidget):
     closed = Signal()
     page_changed = Signal(int)
 
-    def __init__(self, document: sl.ShortlistDocument, dataset, evaluation, questions_for=None, autosave=None,
-                 save=None, parent=None):
+    def __init__(
+        self,
+        document: sl.ShortlistDocument,
+        dataset,
+        evaluation,
+        questions_for=None,
+        autosave=None,
+        save=None,
+        parent=None,
+    ):
         super().__init__(parent)
         self.setObjectName("meeting")
         self.setWindowTitle("TrustMatch meeting")
@@ -115,7 +137,12 @@ class MeetingView(QWidget):
         self.previous_button.clicked.connect(self.previous)
         self.next_button.clicked.connect(self.next)
         self.leave_button.clicked.connect(self.leave)
-        hint = _label("Keys: \u2192 Space PgDn next \u00b7 \u2190 PgUp previous \u00b7 Home End \u00b7 number jumps \u00b7 Esc leaves", 0.6, wrap=False)
+        hint = _label(
+            "Keys: \u2192 Space PgDn next \u00b7 \u2190 PgUp previous \u00b7 Home End \u00b7 "
+            "number jumps \u00b7 Esc leaves",
+            0.6,
+            wrap=False,
+        )
         bottom = QWidget(objectName="meetingBottom")
         bottom_row = QHBoxLayout(bottom)
         bottom_row.addWidget(self.previous_button)
@@ -163,7 +190,11 @@ class MeetingView(QWidget):
         self.header.setText(escape(f"{self.document.shortlist.school_name} \u00b7 {self.page_title(index)}"))
         self.previous_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < self.page_count - 1)
-        if self.focusWidget() is None or not self.isAncestorOf(self.focusWidget()) or isinstance(self.focusWidget(), QLineEdit):
+        if (
+            self.focusWidget() is None
+            or not self.isAncestorOf(self.focusWidget())
+            or isinstance(self.focusWidget(), QLineEdit)
+        ):
             self.setFocus()
         self.page_changed.emit(index)
 
@@ -197,22 +228,35 @@ class MeetingView(QWidget):
         layout.addWidget(_label(escape(shortlist.school_name), 2.2, bold=True, name="titleSchool"))
         layout.addWidget(_label("Choosing a multi-academy trust: the shortlist", 1.3))
         when = f"{date.today().day} {date.today():%B %Y}"
-        layout.addWidget(_label(
-            f"Meeting of {when} \u00b7 register data of {escape(long_date(shortlist.data_date))} (DfE GIAS) \u00b7 "
-            f"{len(self.trusts)} trust{'s' if len(self.trusts) != 1 else ''}", 0.9))
+        layout.addWidget(
+            _label(
+                f"Meeting of {when} \u00b7 register data of {escape(long_date(shortlist.data_date))} (DfE GIAS) \u00b7 "
+                f"{len(self.trusts)} trust{'s' if len(self.trusts) != 1 else ''}",
+                0.9,
+            )
+        )
         preset = shortlist.preset
         rows = "".join(
-            f"<tr><td><b>{name.capitalize()}</b></td><td align='right'>&nbsp;\u00d7{shortlist.weights[name]:g}&nbsp;&nbsp;</td>"
+            f"<tr><td><b>{name.capitalize()}</b></td>"
+            f"<td align='right'>&nbsp;\u00d7{shortlist.weights[name]:g}&nbsp;&nbsp;</td>"
             f"<td>{escape(EXPLAIN[name])}</td></tr>"
             for name in CRITERIA
         )
         layout.addSpacing(self._base)
-        layout.addWidget(_label(
-            f"<b>What counts, and how much</b> ({escape(preset.capitalize()) if preset else 'own weights'}):"
-            f"<table cellspacing='4'>{rows}</table>", 0.85))
-        layout.addWidget(_label(
-            "Each trust scores 0-100 on each criterion; the total is their weighted mean. "
-            "Scores come from the public register, not from visits: they say where to look, not what to decide.", 0.7))
+        layout.addWidget(
+            _label(
+                f"<b>What counts, and how much</b> ({escape(preset.capitalize()) if preset else 'own weights'}):"
+                f"<table cellspacing='4'>{rows}</table>",
+                0.85,
+            )
+        )
+        layout.addWidget(
+            _label(
+                "Each trust scores 0-100 on each criterion; the total is their weighted mean. "
+                "Scores come from the public register, not from visits: they say where to look, not what to decide.",
+                0.7,
+            )
+        )
         layout.addStretch(2)
         return page
 
@@ -243,15 +287,20 @@ class MeetingView(QWidget):
         trust_map.show_trust(item.trust, item.shape, school_row, nearest)
         trust_map.setMinimumSize(200, 150)
         left.addWidget(trust_map, 1)
-        left.addWidget(_label(
-            f"<span style='color:#D55E00'>\u25cf</span> trust school &nbsp; \u2605 {escape(self.document.shortlist.school_name)}"
-            " &nbsp; - - nearest", 0.6))
+        left.addWidget(
+            _label(
+                f"<span style='color:#D55E00'>\u25cf</span> trust school &nbsp; "
+                f"\u2605 {escape(self.document.shortlist.school_name)}"
+                " &nbsp; - - nearest",
+                0.6,
+            )
+        )
         grid.addLayout(left, 2, 0)
 
         # scores and evidence
         middle = QWidget()
         column = QVBoxLayout(middle)
-        column.setContentsMargins(0, 0, 0, 0)
+        column.setContentsMargins(0, 0, self._base // 2, 0)  # clear of the scroll bar
         for name in CRITERIA:
             score = item.scores[name]
             column.addWidget(_label(f"<b>{name.capitalize()}</b> &nbsp;<b>{score:.0f}</b>{_bar(score)}", 0.9))
@@ -262,16 +311,24 @@ class MeetingView(QWidget):
                 colour = {"benefit": BENEFIT, "obstacle": OBSTACLE}.get(ev.kind, INK)
                 kind = f"{ev.kind.capitalize()}: " if ev.kind in ("benefit", "obstacle") else ""
                 figure = f" ({ev.figures[0].percent}% of {ev.figures[0].phase} schools)" if ev.figures else ""
-                column.addWidget(_label(
-                    f"<b style='color:{colour}'>{escape(kind + ev.title)}</b>{escape(figure)}<br>"
-                    f"This trust: {escape(ev.this_trust)}", 0.66))
+                column.addWidget(
+                    _label(
+                        f"<b style='color:{colour}'>{escape(kind + ev.title)}</b>{escape(figure)}<br>"
+                        f"This trust: {escape(ev.this_trust)}",
+                        0.66,
+                    )
+                )
         column.addStretch(1)
         grid.addWidget(_scroll(middle), 2, 1)
 
         # notes, questions, decision
+        # the decision stays in view below the questions, however many there are
         right = QWidget()
         side = QVBoxLayout(right)
-        side.setContentsMargins(0, 0, 0, 0)
+        side.setContentsMargins(0, 0, self._base // 2, 0)
+        decision_box = QWidget(objectName="decisionBox")
+        decide = QVBoxLayout(decision_box)
+        decide.setContentsMargins(0, self._base // 3, 0, 0)
         notes = _label("", 0.7, name="notes")
         side.addWidget(_label("<b>Notes so far</b>", 0.8))
         side.addWidget(notes)
@@ -292,38 +349,51 @@ class MeetingView(QWidget):
             answer.setAccessibleName(f"Answer: {question.text}")
             answer.setProperty("scale", 0.7)
             side.addWidget(answer)
-            tick.toggled.connect(lambda on, q=question: self._edit(lambda: self.document.set_answer(code, q.key, q.text, asked=on)))
-            answer.textEdited.connect(lambda t, q=question: self._edit(lambda: self.document.set_answer(code, q.key, q.text, answer=t)))
+            tick.toggled.connect(
+                lambda on, q=question: self._edit(lambda: self.document.set_answer(code, q.key, q.text, asked=on))
+            )
+            answer.textEdited.connect(
+                lambda t, q=question: self._edit(lambda: self.document.set_answer(code, q.key, q.text, answer=t))
+            )
             answer.editingFinished.connect(self.document.end_merge)
             ticks[question.key], answers[question.key] = tick, answer
         if not item.questions:
             side.addWidget(_label("<i>No questions: the trust is not in the data in use.</i>", 0.7))
-        side.addWidget(_label("<b>Decision</b>", 0.8))
+        side.addStretch(1)
+        decide.addWidget(_label("<b>Decision</b>", 0.8))
         buttons = QGridLayout()
-        group = QButtonGroup(right)
+        group = QButtonGroup(decision_box)
         group.setExclusive(False)  # a second press clears the decision
         decision_buttons = {}
-        for key, text in (("proceed", "&Take forward"), ("more information", "Need more &info"), ("decline", "&Do not proceed")):
+        for key, text in (
+            ("proceed", "&Take forward"),
+            ("more information", "Need more &info"),
+            ("decline", "&Do not proceed"),
+        ):
             button = QPushButton(text)
             button.setCheckable(True)
             button.setProperty("decision", key)
             button.setProperty("scale", 0.7)
-            button.clicked.connect(lambda on, k=key: self._edit(lambda: self.document.set_decision(code, k if on else "")))
+            button.clicked.connect(
+                lambda on, k=key: self._edit(lambda: self.document.set_decision(code, k if on else ""))
+            )
             group.addButton(button)
             buttons.addWidget(button, len(decision_buttons) // 2, len(decision_buttons) % 2)
             decision_buttons[key] = button
-        side.addLayout(buttons)
+        decide.addLayout(buttons)
         decision_note = QLineEdit()
         decision_note.setPlaceholderText("Note with the decision")
         decision_note.setAccessibleName("Note with the decision")
         decision_note.setProperty("scale", 0.7)
         decision_note.textEdited.connect(lambda t: self._edit(lambda: self.document.set_decision_note(code, t)))
         decision_note.editingFinished.connect(self.document.end_merge)
-        side.addWidget(decision_note)
+        decide.addWidget(decision_note)
         status = _label("", 0.7, name="status")
-        side.addWidget(status)
-        side.addStretch(1)
-        grid.addWidget(_scroll(right), 2, 2)
+        decide.addWidget(status)
+        column_c = QVBoxLayout()
+        column_c.addWidget(_scroll(right), 1)
+        column_c.addWidget(decision_box)
+        grid.addLayout(column_c, 2, 2)
         grid.setColumnStretch(0, 38)
         grid.setColumnStretch(1, 32)
         grid.setColumnStretch(2, 30)
@@ -368,7 +438,11 @@ class MeetingView(QWidget):
                 entry = self.document.shortlist.entry(item.entry.trust_code) or item.entry
                 colour = DECISION_COLOURS[entry.decision]
                 asked = sum(1 for a in entry.answers.values() if a.asked)
-                note = f"<br><span style='font-size:75%'>{escape(entry.decision_note)}</span>" if entry.decision_note else ""
+                note = (
+                    f"<br><span style='font-size:75%'>{escape(entry.decision_note)}</span>"
+                    if entry.decision_note
+                    else ""
+                )
                 rows.append(
                     f"<tr><td align='right'>{i + 1}.</td><td><b>{escape(entry.trust_name)}</b>{note}</td>"
                     f"<td align='right'>{item.total:.0f}</td><td>{escape(entry.status)}</td>"
@@ -380,7 +454,8 @@ class MeetingView(QWidget):
                 "<table width='100%' cellspacing='0' cellpadding='6' border='0'>"
                 "<tr><th></th><th align='left'>Trust</th><th align='right'>Total</th><th align='left'>Status</th>"
                 "<th align='left'>Decision</th><th align='right'>Questions asked</th></tr>"
-                + "".join(rows) + "</table>"
+                + "".join(rows)
+                + "</table>"
                 + f"<p>{decided} of {len(self.trusts)} decided.</p>"
             )
 
@@ -462,7 +537,8 @@ class MeetingView(QWidget):
             return
         self._base = base
         sizes = "".join(
-            f"QLabel[scale=\"{s}\"], QPushButton[scale=\"{s}\"], QLineEdit[scale=\"{s}\"] {{ font-size: {round(base * s)}px; }}"
+            f'QLabel[scale="{s}"], QPushButton[scale="{s}"], QLineEdit[scale="{s}"] '
+            f"{{ font-size: {round(base * s)}px; }}"
             for s in (0.6, 0.66, 0.7, 0.8, 0.85, 0.9, 1.0, 1.1, 1.3, 1.5, 2.2)
         )
         self.setStyleSheet(
@@ -472,14 +548,19 @@ class MeetingView(QWidget):
             f"QWidget#meetingTop, QWidget#meetingBottom {{ background: {ACCENT}; }}"
             f"QWidget#meetingTop QLabel, QWidget#meetingBottom QLabel {{ color: white; }}"
             f"QLabel#trustName, QLabel#titleSchool {{ color: {ACCENT}; }}"
-            f"QLabel[bold=\"true\"] {{ font-weight: bold; }}"
+            f'QLabel[bold="true"] {{ font-weight: bold; }}'
             f"QCheckBox::indicator {{ width: {round(base * 0.9)}px; height: {round(base * 0.9)}px; }}"
-            f"QPushButton {{ padding: {base // 4}px {base // 2}px; border: 2px solid {ACCENT}; border-radius: 4px; background: white; color: {ACCENT}; }}"
+            f"QPushButton {{ padding: {base // 4}px {base // 2}px; border: 2px solid {ACCENT}; border-radius: 4px; "
+            f"background: white; color: {ACCENT}; }}"
             f"QPushButton:checked {{ background: {ACCENT}; color: white; }}"
             f"QPushButton:disabled {{ color: #8A8A8A; border-color: #8A8A8A; }}"
             f"QWidget#meetingBottom QPushButton {{ border-color: white; }}"
             f"QLineEdit {{ border: 2px solid #555555; padding: 2px; background: white; }}"
-            + sizes
+            f"QWidget#decisionBox {{ border-top: 3px solid {ACCENT}; }}"
+            # scroll bars drawn plainly and wide enough to see from the room (and to grab)
+            f"QScrollBar:vertical {{ width: {max(base // 2, 10)}px; background: #E4E4E4; }}"
+            f"QScrollBar::handle:vertical {{ background: #6E6E6E; min-height: {base * 2}px; }}"
+            "QScrollBar::add-line:vertical, QScrollBar::sub-line:vertical { height: 0; }" + sizes
         )
 
     def resizeEvent(self, event) -> None:
@@ -499,12 +580,16 @@ def present(view: MeetingView, near: QWidget | None = None, settings=None, ask=T
     screen = current
     others = [s for s in screens if s is not current]
     if others:
-        names = [f"{s.name()} ({s.size().width()}x{s.size().height()})" for s in others] + [f"{current.name()} (this screen)"]
+        names = [f"{s.name()} ({s.size().width()}x{s.size().height()})" for s in others] + [
+            f"{current.name()} (this screen)"
+        ]
         remembered = settings.value("meeting/screen") if settings is not None else None
         default = next((i for i, s in enumerate(others) if s.name() == remembered), 0)
         choice = names[default]
         if ask:
-            choice, accepted = QInputDialog.getItem(near, "Meeting mode", "Present on which screen?", names, default, False)
+            choice, accepted = QInputDialog.getItem(
+                near, "Meeting mode", "Present on which screen?", names, default, False
+            )
             if not accepted:
                 return
         screen = (others + [current])[names.index(choice)]

@@ -11,8 +11,18 @@ from html import escape
 from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelIndex, Qt, Signal
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
-    QAbstractItemView, QComboBox, QFormLayout, QHBoxLayout, QHeaderView, QLabel, QLineEdit, QPlainTextEdit,
-    QPushButton, QTableView, QVBoxLayout, QWidget,
+    QAbstractItemView,
+    QComboBox,
+    QFormLayout,
+    QHBoxLayout,
+    QHeaderView,
+    QLabel,
+    QLineEdit,
+    QPlainTextEdit,
+    QPushButton,
+    QTableView,
+    QVBoxLayout,
+    QWidget,
 )
 
 from trustmatch.app import shortlist as sl
@@ -46,7 +56,17 @@ class ShortlistModel(QAbstractTableModel):
                     total, rank = candidate.total, candidate.rank or "hidden"
                 except KeyError:
                     rank = "not in data"
-            self._rows.append((i + 1, entry.trust_name, entry.status, entry.decision_text, f"{total:.0f}", str(rank), entry.trust_code))
+            self._rows.append(
+                (
+                    i + 1,
+                    entry.trust_name,
+                    entry.status,
+                    entry.decision_text,
+                    f"{total:.0f}",
+                    str(rank),
+                    entry.trust_code,
+                )
+            )
         self.endResetModel()
 
     def code_at(self, row: int) -> str:
@@ -226,7 +246,8 @@ class ShortlistPanel(QWidget):
             s = doc.shortlist
             count = len(s.entries)
             self.title.setText(
-                f"<b>Shortlist</b> for {escape(s.school_name or 'no school yet')}: {count} trust{'s' if count != 1 else ''}"
+                f"<b>Shortlist</b> for {escape(s.school_name or 'no school yet')}: "
+                f"{count} trust{'s' if count != 1 else ''}"
             )
         self.select_codes(selected)
         self._show_entry()
@@ -236,7 +257,10 @@ class ShortlistPanel(QWidget):
         entry = self.document.shortlist.entry(code) if self.document and code else None
         for widget in (self.status, self.decision, self.decision_note, self.notes, self.up, self.down, self.remove):
             widget.setEnabled(entry is not None)
-        self.compare.setEnabled(2 <= len(self.selected_codes()) <= 4 or (self.document is not None and 2 <= len(self.document.shortlist.entries) <= 4))
+        self.compare.setEnabled(
+            2 <= len(self.selected_codes()) <= 4
+            or (self.document is not None and 2 <= len(self.document.shortlist.entries) <= 4)
+        )
         self.meeting.setEnabled(self.document is not None and bool(self.document.shortlist.entries))
         if entry is None:
             self._showing = None
@@ -273,7 +297,9 @@ class ShortlistPanel(QWidget):
         selection.clearSelection()
         for row in range(self.model.rowCount()):
             if self.model.code_at(row) in codes:
-                selection.select(self.model.index(row, 0), selection.SelectionFlag.Select | selection.SelectionFlag.Rows)
+                selection.select(
+                    self.model.index(row, 0), selection.SelectionFlag.Select | selection.SelectionFlag.Rows
+                )
                 if len(codes) == 1:
                     selection.setCurrentIndex(self.model.index(row, 1), selection.SelectionFlag.NoUpdate)
         selection.blockSignals(False)

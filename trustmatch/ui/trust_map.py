@@ -141,7 +141,7 @@ class TrustMap(QWidget):
         for x, y in to_px(self.members):
             painter.drawEllipse(QPointF(x, y), unit, unit)
         if self.school_xy is not None:
-            (x, y), = to_px(self.school_xy[None, :])
+            ((x, y),) = to_px(self.school_xy[None, :])
             painter.setPen(QPen(QColor("white"), max(unit / 3, 1.5)))
             painter.setBrush(QBrush(QColor("black")))
             painter.drawPolygon(_star(QPointF(x, y), unit * 2.6))
@@ -158,7 +158,12 @@ class TrustMap(QWidget):
         painter.setFont(font)
         label = f"{km:g} km"
         text_width = painter.fontMetrics().horizontalAdvance(label)
-        box = QRectF(margin / 2, y - font.pixelSize() - unit * 1.5, length + text_width + margin * 1.5, font.pixelSize() + unit * 2.5)
+        box = QRectF(
+            margin / 2,
+            y - font.pixelSize() - unit * 1.5,
+            length + text_width + margin * 1.5,
+            font.pixelSize() + unit * 2.5,
+        )
         painter.setPen(Qt.NoPen)
         painter.setBrush(QColor(255, 255, 255, 220))
         painter.drawRect(box)
