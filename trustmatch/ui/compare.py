@@ -76,8 +76,8 @@ class CompareView(QWidget):
         self.maps = []
         for column, item in enumerate(trusts, start=1):
             trust_map = TrustMap(dataset)
-            trust_map.setFixedHeight(220)
             trust_map.setMinimumWidth(220)
+            trust_map.setFixedHeight(220 if len(trusts) > 2 else 320)  # two trusts get wider maps
             nearest = item.candidate.nearest_school_row if item.candidate is not None else None
             trust_map.show_trust(item.trust, item.shape, school_row, nearest)
             self.maps.append(trust_map)
@@ -150,7 +150,7 @@ class CompareView(QWidget):
                 self._cells(escape(label), [escape(e[row].this_trust) if e else "-" for e in evidence])
 
         self._section("Notes")
-        self._cells("Notes", [escape(t.entry.notes).replace("\n", "<br>") or "<i>none</i>" for t in trusts])
+        self._cells("", [escape(t.entry.notes).replace("\n", "<br>") or "<i>none</i>" for t in trusts])
         for column in range(1, len(trusts) + 1):
             grid.setColumnStretch(column, 1)
         grid.setColumnMinimumWidth(0, 150)
