@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 import re
-from html import escape
 import shutil
 import subprocess
+from html import escape
 
 import pytest
 from PySide6.QtWidgets import QApplication, QLabel

@@ -19,7 +19,8 @@ def ranking(dataset, engine):
 
 @pytest.fixture
 def panel(qtbot, dataset, ranking):
-    doc = sl.ShortlistDocument.new(dataset.school(ranking.evaluation.row), dataset.data_date, PRESETS["balanced"], Filters())
+    school = dataset.school(ranking.evaluation.row)
+    doc = sl.ShortlistDocument.new(school, dataset.data_date, PRESETS["balanced"], Filters())
     for candidate in ranking.rows(4):
         doc.add(candidate, dataset.data_date, PRESETS["balanced"])
     widget = ShortlistPanel()

@@ -23,6 +23,7 @@ from pathlib import Path
 
 from trustmatch.app.problems import UserError
 from trustmatch.data.dataset import long_date
+from trustmatch.fit import evidence, questions
 from trustmatch.fit.criteria import CRITERIA
 from trustmatch.fit.ranking import PRESETS, Filters
 
@@ -885,15 +886,11 @@ class ShortlistedTrust:
         return self.candidate.rank if self.candidate else self.entry.snapshot.rank
 
 
-def shortlisted_trusts(shortlist: Shortlist, dataset, evaluation, questions_for=None) -> list[ShortlistedTrust]:
+def shortlisted_trusts(shortlist: Shortlist, dataset, evaluation) -> list[ShortlistedTrust]:
     """Every entry's trust, current scores, hubs, DfE evidence and questions, in the shortlist's order.
 
     `evaluation` is the chosen school's (None when it is not in the data).
     """
-    from trustmatch.fit import evidence
-
-    if questions_for is None:
-        questions_for = _questions_for
     ranking = evaluation.rank(shortlist.weights, shortlist.filters) if evaluation is not None else None
     school = evaluation.school if evaluation is not None else None
     out = []
@@ -908,14 +905,6 @@ def shortlisted_trusts(shortlist: Shortlist, dataset, evaluation, questions_for=
             if candidate is not None:
                 shape = evaluation.shape_of(entry.trust_code)
         items = tuple(evidence.items_for(school, trust, candidate, shape)) if candidate is not None else ()
-        asks = tuple(questions_for(candidate, school, trust)) if candidate is not None else ()
+        asks = tuple(questions.questions_for(candidate, school, trust)) if candidate is not None else ()
         out.append(ShortlistedTrust(entry, trust, candidate, shape, items, asks))
     return out
-
-
-def _questions_for(candidate, school, trust):
-    try:
-        from trustmatch.fit.questions import questions_for
-    except ImportError:  # the questions module is being written alongside this one
-        return ()
-    return questions_for(candidate, school, trust)

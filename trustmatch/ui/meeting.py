@@ -95,7 +95,6 @@ class MeetingView(QWidget):
         document: sl.ShortlistDocument,
         dataset,
         evaluation,
-        questions_for=None,
         autosave=None,
         save=None,
         parent=None,
@@ -110,7 +109,7 @@ class MeetingView(QWidget):
         self.evaluation = evaluation
         self.autosave = autosave  # called after every edit made here
         self.save = save  # called on Ctrl+S and on leaving
-        self.trusts = sl.shortlisted_trusts(document.shortlist, dataset, evaluation, questions_for)
+        self.trusts = sl.shortlisted_trusts(document.shortlist, dataset, evaluation)
         self.index = 0
         self._pages: dict[int, QWidget] = {}
         self._refreshers: dict[int, callable] = {}
