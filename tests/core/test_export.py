@@ -64,8 +64,9 @@ def test_shortlist_keeps_order_notes_and_trusts_the_filters_hide(dataset, engine
     far = next(t for t in dataset.trusts.of_type("MAT") if t.regions and "South West" not in t.regions)
     codes = [top10.trusts[2].code, far.code, "no-such-trust", top10.trusts[0].code]
     notes = {codes[0]: TrustNote("to visit", "Ring the CEO", "Take forward", "Good fit")}
-    briefing = content.for_trusts(dataset, engine, school, PRESETS["balanced"], Filters(), codes, notes,
-                                  {"no-such-trust": "Gone Trust"})
+    briefing = content.for_trusts(
+        dataset, engine, school, PRESETS["balanced"], Filters(), codes, notes, {"no-such-trust": "Gone Trust"}
+    )
     assert [t.code for t in briefing.trusts] == [codes[0], far.code, codes[3]]
     assert briefing.missing == ["Gone Trust"]
     assert briefing.trusts[1].candidate.rank is None  # hidden by the 50 km filter, still exported
@@ -94,10 +95,10 @@ def test_csv_has_bom_every_column_and_the_ranked_rows(top10, tmp_path):
 
 
 def test_csv_neutralises_formulas_in_names(top10, tmp_path):
-    evil = dataclasses.replace(top10.school, name="=HYPERLINK(\"http://x\",\"click\")", la_name="+cmd|' /C calc'!A0")
+    evil = dataclasses.replace(top10.school, name='=HYPERLINK("http://x","click")', la_name="+cmd|' /C calc'!A0")
     briefing = dataclasses.replace(top10, school=evil)
     _, rows = read_csv(csvfile.write(tmp_path / "evil.csv", [briefing]))
-    assert rows[0]["School"] == "'=HYPERLINK(\"http://x\",\"click\")"
+    assert rows[0]["School"] == '\'=HYPERLINK("http://x","click")'
     assert rows[0]["School local authority"].startswith("'+")
     for start in ("=", "+", "-", "@", "\t", "\r"):
         assert csvfile.safe_cell(start + "x") == "'" + start + "x"
@@ -106,10 +107,10 @@ def test_csv_neutralises_formulas_in_names(top10, tmp_path):
 
 def test_csv_keeps_accents_and_line_breaks_in_notes(dataset, engine, top10, tmp_path):
     code = top10.trusts[0].code
-    note = TrustNote("to explore", "Café meeting,\nthen \"visit\"", "", "")
+    note = TrustNote("to explore", 'Café meeting,\nthen "visit"', "", "")
     briefing = content.for_trusts(dataset, engine, top10.school, PRESETS["balanced"], Filters(), [code], {code: note})
     _, rows = read_csv(csvfile.write(tmp_path / "notes.csv", [briefing]))
-    assert rows[0]["Notes"] == "Café meeting,\nthen \"visit\"" and rows[0]["Status"] == "to explore"
+    assert rows[0]["Notes"] == 'Café meeting,\nthen "visit"' and rows[0]["Status"] == "to explore"
 
 
 # --- Excel -------------------------------------------------------------------------
@@ -164,8 +165,15 @@ def test_combined_workbook_lists_schools_and_each_trust_once(dataset, engine, tm
 
 def test_workbook_with_shortlist_notes(dataset, engine, top10, tmp_path):
     code = top10.trusts[1].code
-    briefing = content.for_trusts(dataset, engine, top10.school, PRESETS["balanced"], Filters(), [code],
-                                  {code: TrustNote("to visit", "@risk: check finances", "Need more information", "")})
+    briefing = content.for_trusts(
+        dataset,
+        engine,
+        top10.school,
+        PRESETS["balanced"],
+        Filters(),
+        [code],
+        {code: TrustNote("to visit", "@risk: check finances", "Need more information", "")},
+    )
     sheet = openpyxl.load_workbook(workbook.write(tmp_path / "s.xlsx", [briefing]))["Trusts"]
     headers = [c.value for c in sheet[4]]
     row = {h: c.value for h, c in zip(headers, sheet[5])}
@@ -236,7 +244,7 @@ def test_a_cancel_mid_write_leaves_nothing(top10, tmp_path):
     "stem, expected",
     [
         ("100000 Sir John Cass's Foundation Primary School", "100000 Sir John Cass's Foundation Primary School.pdf"),
-        ("123 St Mary & St John C/E: \"Primary\"?", "123 St Mary and St John C E Primary.pdf"),
+        ('123 St Mary & St John C/E: "Primary"?', "123 St Mary and St John C E Primary.pdf"),
         ("CON", "_CON.pdf"),
         ("lpt1.backup", "_lpt1.backup.pdf"),
         ("École Saint-Étienne", "Ecole Saint-Etienne.pdf"),
@@ -251,3 +259,15 @@ def test_safe_filenames(stem, expected):
 def test_long_names_are_cut(dataset):
     name = safe_filename("9" * 300, ".xlsx")
     assert len(name) == files.MAX_STEM + len(".xlsx")
+
+
+def test_backtest_figures_are_those_of_docs_validation():
+    """The packs quote docs/validation.md; the copy they read must not drift from it."""
+    from pathlib import Path
+
+    document = (Path(__file__).resolve().parents[2] / "docs" / "validation.md").read_text(encoding="utf-8")
+    figures = content.backtest()
+    assert len(figures["rows"]) >= 3
+    for row in figures["rows"]:
+        cells = " | ".join(f"{row[c]:.2f}" if isinstance(row[c], float) else str(row[c]) for c in figures["columns"])
+        assert f"| {cells} |" in document, row["ranking"]

@@ -30,7 +30,9 @@ def csv_rows(path):
 
 def test_one_file_per_school_and_a_bad_one_reported(capsys, tmp_path):
     out = tmp_path / "packs"
-    code, stdout, err = run(capsys, "export", "113105", "100000", "999999", "--top", "3", "--format", "csv", "--out", str(out))
+    code, stdout, err = run(
+        capsys, "export", "113105", "100000", "999999", "--top", "3", "--format", "csv", "--out", str(out)
+    )
     assert code == 1  # not everything succeeded
     assert "999999" in err and "Exported 2 of 3 schools" in stdout
     names = sorted(p.name for p in out.iterdir())
@@ -42,8 +44,22 @@ def test_one_file_per_school_and_a_bad_one_reported(capsys, tmp_path):
 def test_all_succeeded_exit_zero_with_settings(capsys, tmp_path):
     urns = tmp_path / "urns.csv"
     urns.write_text("Name,URN\nOttery,113105\nAldgate,100000\n")
-    code, stdout, _ = run(capsys, "export", "--urns-file", str(urns), "--format", "xlsx", "--out", str(tmp_path / "x"),
-                          "--preset", "rural primary", "--max-km", "30", "--top", "4")
+    code, stdout, _ = run(
+        capsys,
+        "export",
+        "--urns-file",
+        str(urns),
+        "--format",
+        "xlsx",
+        "--out",
+        str(tmp_path / "x"),
+        "--preset",
+        "rural primary",
+        "--max-km",
+        "30",
+        "--top",
+        "4",
+    )
     assert code == 0 and "Exported 2 of 2 schools" in stdout
     book = openpyxl.load_workbook(tmp_path / "x" / "113105 Ottery St Mary Primary School.xlsx")
     assert "geography 3" in book["Trusts"]["A2"].value and "within 30 km" in book["Trusts"]["A2"].value
@@ -51,7 +67,9 @@ def test_all_succeeded_exit_zero_with_settings(capsys, tmp_path):
 
 
 def test_combined_csv(capsys, tmp_path):
-    code, stdout, _ = run(capsys, "export", "113105", "100000", "--top", "2", "--format", "csv", "--out", str(tmp_path), "--combined")
+    code, stdout, _ = run(
+        capsys, "export", "113105", "100000", "--top", "2", "--format", "csv", "--out", str(tmp_path), "--combined"
+    )
     path = tmp_path / "TrustMatch trusts for 2 schools.csv"
     assert code == 0 and str(path) in stdout
     assert [r["School URN"] for r in csv_rows(path)] == ["113105", "113105", "100000", "100000"]
@@ -59,7 +77,9 @@ def test_combined_csv(capsys, tmp_path):
 
 def test_a_school_with_no_trust_left_fails_alone(capsys, tmp_path):
     # a 3 km limit leaves Ottery (nearest trust school 5 km) with no trust; Aldgate, in central London, keeps two
-    code, stdout, err = run(capsys, "export", "113105", "100000", "--max-km", "3", "--format", "csv", "--out", str(tmp_path))
+    code, stdout, err = run(
+        capsys, "export", "113105", "100000", "--max-km", "3", "--format", "csv", "--out", str(tmp_path)
+    )
     assert code == 1 and "no trust is left after the filters" in err and "Exported 1 of 2" in stdout
     assert [p.name for p in tmp_path.iterdir()] == ["100000 The Aldgate School.csv"]
 

@@ -17,12 +17,16 @@ def add_parser(sub) -> None:
         "export",
         help="export candidate trusts as CSV, Excel or PDF briefing packs, for one school or many",
         description="Export the candidate trusts of each school to a file in DIR named from its URN and name "
-                    "(or one combined CSV or Excel file). The exit status is 0 only if every school was exported.",
+        "(or one combined CSV or Excel file). The exit status is 0 only if every school was exported.",
     )
     p.add_argument("school", nargs="*", help="URN or search text of each school (or use --urns-file)")
-    p.add_argument("--urns-file", help="export every school whose URN is in this file (one per line, or a CSV with a URN column)")
+    p.add_argument(
+        "--urns-file", help="export every school whose URN is in this file (one per line, or a CSV with a URN column)"
+    )
     add_ranking_options(p)
-    p.add_argument("--format", choices=["csv", "xlsx", "pdf"], required=True, help="csv, xlsx (Excel) or pdf (briefing pack)")
+    p.add_argument(
+        "--format", choices=["csv", "xlsx", "pdf"], required=True, help="csv, xlsx (Excel) or pdf (briefing pack)"
+    )
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write into (made if missing)")
     p.add_argument("--combined", action="store_true", help="one CSV or Excel file for all the schools")
     p.add_argument("--processes", type=int, help="worker processes (default: one per core for large batches)")
@@ -64,12 +68,15 @@ def run(args) -> int:
             print(f"\ntrustmatch: {outcome.urn} {outcome.name}: {outcome.problem}", file=sys.stderr)
 
     job = Job(args.format, Path(folder), weights, filters, args.top, paths.active_dataset())
-    result = export_schools(dataset, FitEngine(dataset), rows, job, Task(TerminalBar()), args.combined,
-                            args.processes, report)
+    result = export_schools(
+        dataset, FitEngine(dataset), rows, job, Task(TerminalBar()), args.combined, args.processes, report
+    )
     failed += len(result.failures)
     exported = len(result.outcomes) - len(result.failures)
     asked = exported + failed
     where = result.combined if result.combined else folder
-    print(f"Exported {exported:,} of {asked:,} school{'s' if asked != 1 else ''} to {where}"
-          + (f"; {failed:,} failed (see above)." if failed else "."))
+    print(
+        f"Exported {exported:,} of {asked:,} school{'s' if asked != 1 else ''} to {where}"
+        + (f"; {failed:,} failed (see above)." if failed else ".")
+    )
     return 1 if failed else 0

@@ -10,11 +10,10 @@ from pathlib import Path
 
 from trustmatch.app.lookup import load_dataset, resolve_school
 from trustmatch.app.problems import UserError
-from trustmatch.cli.output import table
-from trustmatch.export.csvfile import safe_cell
+from trustmatch.cli.output import safe_cell, table
 from trustmatch.fit.criteria import CRITERIA
-from trustmatch.progress import Task, TerminalBar
 from trustmatch.fit.ranking import DEFAULT_MAX_KM, PRESETS, Filters, RankingProblem, parse_weights
+from trustmatch.progress import Task, TerminalBar
 
 
 def _distance(text: str) -> float | None:
@@ -29,19 +28,21 @@ def _distance(text: str) -> float | None:
 def add_parser(sub) -> None:
     p = sub.add_parser("rank", help="rank the multi-academy trusts for a school (or many)")
     p.add_argument("school", nargs="*", help="URN or search text (the best match is used, and announced)")
-    add_ranking_options(p)
+    p.add_argument("--top", type=int, default=10, help="how many trusts to list (default 10)")
+    add_setting_options(p)
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    p.add_argument("--urns-file", help="rank every school whose URN is in this file (one per line, or a CSV with a URN column)")
+    p.add_argument("--urns-file",
+                   help="rank every school whose URN is in this file (one per line, or a CSV with a URN column)")
     p.set_defaults(func=run)
 
 
-def add_ranking_options(p) -> None:
-    """--top, weights and filters: shared by every command that ranks (rank, export)."""
-    p.add_argument("--top", type=int, default=10, help="how many trusts to list (default 10)")
+def add_setting_options(p) -> None:
+    """The weights and filters options, shared by every command that ranks."""
     p.add_argument("--weights", help="e.g. ethos=2,geography=3,phase=1,capacity=1")
     p.add_argument("--preset", choices=sorted(PRESETS), help="start from a preset's weights")
     p.add_argument("--max-km", type=_distance, default=DEFAULT_MAX_KM,
-                   help=f"only trusts with a school within this many km (default {DEFAULT_MAX_KM:.0f}; 'none' for no limit)")
+                   help=f"only trusts with a school within this many km "
+                   f"(default {DEFAULT_MAX_KM:.0f}; 'none' for no limit)")
     p.add_argument("--any-character", action="store_true",
                    help="also list trusts that do not suit the school's religious character (left out by default)")
     p.add_argument("--min-schools", type=int, help="only trusts with at least this many schools")
@@ -49,14 +50,12 @@ def add_ranking_options(p) -> None:
     p.add_argument("--region", help="only trusts with a school in this region")
 
 
-def ranking_settings(args) -> tuple[dict[str, float], Filters]:
-    """The weights and filters the ranking options ask for; one sentence if they are wrong."""
-    if args.top < 1:
-        raise UserError("--top must be 1 or more.")
+def settings(args) -> tuple[dict[str, float], Filters]:
+    """The weights and filters the options asked for, or one sentence saying what is wrong."""
     try:
         weights = parse_weights(args.weights, args.preset)
     except RankingProblem as err:
-        raise UserError(str(err))
+        raise UserError(str(err)) from err
     return weights, Filters(args.max_km, not args.any_character, args.min_schools, args.max_schools, args.region)
 
 
@@ -90,9 +89,10 @@ def read_urns(path: str) -> list[str]:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise UserError(f"There is no URN file at {path}.")
+        raise UserError(f"There is no URN file at {path}.") from None
     except (OSError, UnicodeDecodeError) as err:
-        raise UserError(f"The URN file {path} could not be read ({getattr(err, 'strerror', None) or 'not text'}).")
+        why = getattr(err, "strerror", None) or "not text"
+        raise UserError(f"The URN file {path} could not be read ({why}).") from err
     rows = list(csv.reader(io.StringIO(text)))
     if rows and any(cell.strip().lower() == "urn" for cell in rows[0]):
         column = [cell.strip().lower() for cell in rows[0]].index("urn")
@@ -110,7 +110,9 @@ def run(args) -> int:
 
     if not args.school and not args.urns_file:
         raise UserError("Name a school (URN or search text) or give --urns-file.")
-    weights, filters = ranking_settings(args)
+    if args.top < 1:
+        raise UserError("--top must be 1 or more.")
+    weights, filters = settings(args)
 
     dataset = load_dataset()
     if args.urns_file:
@@ -137,7 +139,7 @@ def run(args) -> int:
         try:
             ranking = engine.evaluate(school.index).rank(weights, filters)
         except RankingProblem as err:
-            raise UserError(str(err))
+            raise UserError(str(err)) from err
         if len(ranking) == 0:
             empty.append(school)
         blocks.append((school, ranking.rows(args.top)))
@@ -150,7 +152,9 @@ def run(args) -> int:
     out = sys.stdout
     if args.format == "json":
         if args.urns_file:
-            document = [{"urn": s.urn, "school": s.name, "candidates": [c.to_json() for c in rows]} for s, rows in blocks]
+            document = [
+                {"urn": s.urn, "school": s.name, "candidates": [c.to_json() for c in rows]} for s, rows in blocks
+            ]
         else:
             document = [c.to_json() for c in blocks[0][1]]
         json.dump(document, out, indent=2, ensure_ascii=False)

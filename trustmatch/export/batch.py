@@ -205,8 +205,16 @@ def _run(job: Job, dataset, engine, chunks: list[list[int]], work, local, task: 
         _worker.clear()
 
 
-def export_schools(dataset, engine, rows: list[int], job: Job, task: Task | None = None,
-                   combined: bool = False, processes: int | None = None, on_outcome=None) -> BatchResult:
+def export_schools(
+    dataset,
+    engine,
+    rows: list[int],
+    job: Job,
+    task: Task | None = None,
+    combined: bool = False,
+    processes: int | None = None,
+    on_outcome=None,
+) -> BatchResult:
     """Export each school (dataset rows) to its own file in job.folder, or all to one combined file.
 
     One outcome per school, reported to on_outcome as it comes.  A cancel
@@ -226,8 +234,17 @@ def export_schools(dataset, engine, rows: list[int], job: Job, task: Task | None
     if not combined:
         planned = [job.folder / school_filename(dataset.school(r), SUFFIX[job.fmt]) for r in rows]
         try:
-            _run(job, dataset, engine, _chunks(rows, CHUNK[job.fmt]), _work_files,
-                 lambda chunk: [export_one(dataset, engine, job, r) for r in chunk], task, count, keep)
+            _run(
+                job,
+                dataset,
+                engine,
+                _chunks(rows, CHUNK[job.fmt]),
+                _work_files,
+                lambda chunk: [export_one(dataset, engine, job, r) for r in chunk],
+                task,
+                count,
+                keep,
+            )
         except BaseException:
             remove_parts(planned)  # a stopped worker may have left a temporary file
             raise
@@ -245,8 +262,17 @@ def export_schools(dataset, engine, rows: list[int], job: Job, task: Task | None
             texts.append(text)
             keep(results)
 
-        _run(job, dataset, engine, _chunks(rows, CHUNK["csv"]), _work_csv,
-             lambda chunk: csv_block(dataset, engine, job, chunk), task, count, gather)
+        _run(
+            job,
+            dataset,
+            engine,
+            _chunks(rows, CHUNK["csv"]),
+            _work_csv,
+            lambda chunk: csv_block(dataset, engine, job, chunk),
+            task,
+            count,
+            gather,
+        )
         _some_succeeded(outcomes)
         csvfile.write_chunks(path, texts)
     else:
@@ -268,7 +294,8 @@ def export_schools(dataset, engine, rows: list[int], job: Job, task: Task | None
 
 def _some_succeeded(outcomes: list[Outcome]) -> None:
     if not any(o.ok for o in outcomes):
-        raise ExportProblem(f"No school could be exported ({outcomes[0].problem if outcomes else 'none given'}), so nothing was written.")
+        why = outcomes[0].problem if outcomes else "none given"
+        raise ExportProblem(f"No school could be exported ({why}), so nothing was written.")
 
 
 def combined_filename(fmt: str, count: int) -> str:

@@ -15,6 +15,7 @@ from functools import cached_property, lru_cache
 import numpy as np
 
 from trustmatch import __version__
+from trustmatch.app.problems import UserError
 from trustmatch.data import paths
 from trustmatch.data.dataset import attribution, long_date
 from trustmatch.fit import evidence
@@ -52,7 +53,7 @@ class TrustBrief:
     (a batch CSV of ten thousand schools needs neither).
     """
 
-    def __init__(self, briefing: "Briefing", candidate, trust, shape, note: TrustNote | None):
+    def __init__(self, briefing: Briefing, candidate, trust, shape, note: TrustNote | None):
         self._briefing = briefing
         self.candidate = candidate
         self.trust = trust
@@ -142,7 +143,9 @@ class Briefing:
 
     @property
     def preset(self) -> str | None:
-        return next((n for n, p in PRESETS.items() if all(float(p[c]) == float(self.weights[c]) for c in CRITERIA)), None)
+        return next(
+            (n for n, p in PRESETS.items() if all(float(p[c]) == float(self.weights[c]) for c in CRITERIA)), None
+        )
 
     @property
     def weights_text(self) -> str:
@@ -192,8 +195,16 @@ def for_top(dataset, engine, school, weights: dict[str, float], filters: Filters
     return briefing
 
 
-def for_trusts(dataset, engine, school, weights, filters, codes, notes: dict[str, TrustNote] | None = None,
-               names: dict[str, str] | None = None) -> Briefing:
+def for_trusts(
+    dataset,
+    engine,
+    school,
+    weights,
+    filters,
+    codes,
+    notes: dict[str, TrustNote] | None = None,
+    names: dict[str, str] | None = None,
+) -> Briefing:
     """Named trusts in the given order, ranked or not under the filters, as a shortlist keeps them."""
     ranking = engine.evaluate(school.index).rank(weights, filters)
     briefing = Briefing(dataset, school, dict(weights), filters, kind="shortlist")
@@ -209,11 +220,12 @@ def for_trusts(dataset, engine, school, weights, filters, codes, notes: dict[str
 
 def for_shortlist(dataset, engine, shortlist) -> Briefing:
     """A briefing of a shortlist (trustmatch.app.shortlist.Shortlist): its trusts in its order, with notes."""
-    from trustmatch.app.problems import UserError
-
     school = dataset.school_by_urn(shortlist.school_urn) if shortlist.school_urn is not None else None
     if school is None:
-        raise UserError(f"{shortlist.school_name} is not in the data of {dataset.data_date_text}, so its shortlist cannot be exported.")
+        raise UserError(
+            f"{shortlist.school_name} is not in the data of {dataset.data_date_text}, "
+            "so its shortlist cannot be exported."
+        )
     notes = {
         e.trust_code: TrustNote(e.status, e.notes, e.decision_text if e.decision else "", e.decision_note)
         for e in shortlist.entries

@@ -6,8 +6,8 @@ trusts, how many decimals a CSV keeps, and the Excel number format and width.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Callable
 
 from trustmatch.fit.criteria import CRITERIA
 
@@ -59,8 +59,21 @@ TRUST = [
     Column("Robustness", lambda b, t: t.candidate.robustness, "trust", digits=2, number_format="0%", width=10),
     Column("Nearest km", lambda b, t: t.candidate.nearest_km, "trust", digits=1, number_format="0.0", width=9),
     Column("Nearest trust school", lambda b, t: t.candidate.nearest_school, "trust", width=30),
-    Column("Nearest same-phase km", lambda b, t: t.candidate.nearest_same_phase_km, "trust", digits=1, number_format="0.0", width=11),
-    Column("Same-phase schools within 10 km", lambda b, t: t.candidate.same_phase_nearby, "trust", number_format="0", width=11),
+    Column(
+        "Nearest same-phase km",
+        lambda b, t: t.candidate.nearest_same_phase_km,
+        "trust",
+        digits=1,
+        number_format="0.0",
+        width=11,
+    ),
+    Column(
+        "Same-phase schools within 10 km",
+        lambda b, t: t.candidate.same_phase_nearby,
+        "trust",
+        number_format="0",
+        width=11,
+    ),
     Column("Hub it would join", lambda b, t: t.candidate.hub or "", "trust", width=16),
     Column("Trust schools", lambda b, t: t.candidate.schools, "trust", number_format="#,##0", width=9),
     Column("Trust pupils", lambda b, t: t.candidate.pupils, "trust", number_format="#,##0", width=10),

@@ -14,9 +14,10 @@ import os
 import re
 import secrets
 import unicodedata
+from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
-from typing import BinaryIO, Iterator
+from typing import BinaryIO
 
 from trustmatch.app.problems import UserError
 
@@ -129,4 +130,3 @@ def remove_parts(paths) -> None:
     for path in map(Path, paths):
         for leftover in path.parent.glob(f".{glob.escape(path.name)}.*{PART_SUFFIX}"):
             leftover.unlink(missing_ok=True)
-

@@ -20,7 +20,9 @@ class _Formats:
     def __init__(self, book):
         self.title = book.add_format({"bold": True, "font_size": 14})
         self.note = book.add_format({"italic": True, "font_color": "#404040"})
-        self.header = book.add_format({"bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "bg_color": "#D9D9D9"})
+        self.header = book.add_format(
+            {"bold": True, "text_wrap": True, "valign": "top", "bottom": 1, "bg_color": "#D9D9D9"}
+        )
         self.bold = book.add_format({"bold": True})
         self.wrap = book.add_format({"text_wrap": True, "valign": "top"})
         self._numbers = {}
@@ -40,8 +42,15 @@ def _cell(value):
     return "" if value is None else safe_cell(value)
 
 
-def _table(sheet, formats, first_row: int, headers: list[str], rows: list[list], widths: list[float],
-           number_formats: list[str | None]) -> None:
+def _table(
+    sheet,
+    formats,
+    first_row: int,
+    headers: list[str],
+    rows: list[list],
+    widths: list[float],
+    number_formats: list[str | None],
+) -> None:
     """A header row, rows, widths, a frozen header and an autofilter."""
     sheet.write_row(first_row, 0, headers, formats.header)
     sheet.set_row(first_row, 30)
@@ -65,23 +74,63 @@ def _summary(book, formats, briefings: list) -> None:
     else:
         school = first.school
         sheet.write(0, 0, f"{first.title} (URN {school.urn}), {school.phase}, {school.la_name}", formats.title)
-    sheet.write(1, 0, f"Exported {first.created_text} from the data of {first.data_date_text}. "
-                      f"Weights: {first.weights_text}. Filters: {first.filters_text}.", formats.note)
-    sheet.write(2, 0, "Scores are 0-100; reasons and sources are in the last columns and the Sources sheet.", formats.note)
+    sheet.write(
+        1,
+        0,
+        f"Exported {first.created_text} from the data of {first.data_date_text}. "
+        f"Weights: {first.weights_text}. Filters: {first.filters_text}.",
+        formats.note,
+    )
+    sheet.write(
+        2, 0, "Scores are 0-100; reasons and sources are in the last columns and the Sources sheet.", formats.note
+    )
     rows = [columns.values(chosen, b, t) for b in briefings for t in b.trusts]
-    _table(sheet, formats, HEADER_ROW, [c.header for c in chosen], rows, [c.width for c in chosen],
-           [c.number_format for c in chosen])
+    _table(
+        sheet,
+        formats,
+        HEADER_ROW,
+        [c.header for c in chosen],
+        rows,
+        [c.width for c in chosen],
+        [c.number_format for c in chosen],
+    )
     total = [c.header for c in chosen].index("Total")
     if rows:
-        sheet.conditional_format(HEADER_ROW + 1, total, HEADER_ROW + len(rows), total,
-                                 {"type": "data_bar", "bar_color": "#7F7F7F", "bar_solid": True,
-                                  "min_type": "num", "min_value": 0, "max_type": "num", "max_value": 100})
+        sheet.conditional_format(
+            HEADER_ROW + 1,
+            total,
+            HEADER_ROW + len(rows),
+            total,
+            {
+                "type": "data_bar",
+                "bar_color": "#7F7F7F",
+                "bar_solid": True,
+                "min_type": "num",
+                "min_value": 0,
+                "max_type": "num",
+                "max_value": 100,
+            },
+        )
     sheet.freeze_panes(HEADER_ROW + 1, chosen.index(columns.TRUST[1]) + 1)  # keep the trust's name in view
     sheet.activate()
 
 
-MEMBER_HEADERS = ["Trust", "Group UID", "URN", "School", "Phase", "Type", "Religious character", "Diocese",
-                  "Local authority", "Region", "Town", "Postcode", "Pupils", "Places"]
+MEMBER_HEADERS = [
+    "Trust",
+    "Group UID",
+    "URN",
+    "School",
+    "Phase",
+    "Type",
+    "Religious character",
+    "Diocese",
+    "Local authority",
+    "Region",
+    "Town",
+    "Postcode",
+    "Pupils",
+    "Places",
+]
 MEMBER_WIDTHS = [36, 10, 9, 36, 14, 22, 22, 22, 20, 18, 16, 10, 8, 8]
 
 
@@ -94,7 +143,12 @@ def _members(book, formats, briefings: list) -> None:
         headers += ["km from the school", "Hub"]
         widths += [10, 16]
         number_formats += ["0.0", None]
-    sheet.write(0, 0, "Member schools of each trust" + ("" if many else f", nearest to {briefings[0].school.name} first"), formats.title)
+    sheet.write(
+        0,
+        0,
+        "Member schools of each trust" + ("" if many else f", nearest to {briefings[0].school.name} first"),
+        formats.title,
+    )
     sheet.write(1, 0, f"From the register of {briefings[0].data_date_text} (open state-funded schools).", formats.note)
     rows, seen = [], set()
     for briefing in briefings:
@@ -103,9 +157,22 @@ def _members(book, formats, briefings: list) -> None:
                 continue
             seen.add(t.code)
             for school, km in t.members:
-                row = [t.name, t.code, school.urn, school.name, school.phase, school.type, school.religious_character,
-                       school.diocese, school.la_name, school.region, school.town, school.postcode, school.pupils,
-                       school.capacity]
+                row = [
+                    t.name,
+                    t.code,
+                    school.urn,
+                    school.name,
+                    school.phase,
+                    school.type,
+                    school.religious_character,
+                    school.diocese,
+                    school.la_name,
+                    school.region,
+                    school.town,
+                    school.postcode,
+                    school.pupils,
+                    school.capacity,
+                ]
                 if not many:
                     row += [km, t.hub_of_row.get(school.index, "")]
                 rows.append(row)
@@ -115,16 +182,36 @@ def _members(book, formats, briefings: list) -> None:
 def _evidence(book, formats, briefing) -> None:
     sheet = book.add_worksheet("Evidence")
     study = content.study()
-    sheet.write(0, 0, "Perceived benefits and obstacles of joining a trust (DfE, 2021), with what the register says about each trust", formats.title)
+    sheet.write(
+        0,
+        0,
+        "Perceived benefits and obstacles of joining a trust (DfE, 2021), with what the register says about each trust",
+        formats.title,
+    )
     sheet.write(1, 0, content.evidence_disclaimer(), formats.note)
     rows = []
     for t in briefing.trusts:
         for item in t.evidence:
             figures = "; ".join(f"{f.percent}% {f.text} ({f.phase} schools)" for f in item.figures)
-            rows.append([t.name, item.kind, item.title, figures or "Named by school leaders; no percentage published",
-                         item.this_trust, f"{study['publisher']}, {study['date']}"])
-    _table(sheet, formats, HEADER_ROW, ["Trust", "Kind", "Item", "What schools said", "This trust", "Source"], rows,
-           [32, 9, 40, 60, 70, 26], [None] * 6)
+            rows.append(
+                [
+                    t.name,
+                    item.kind,
+                    item.title,
+                    figures or "Named by school leaders; no percentage published",
+                    item.this_trust,
+                    f"{study['publisher']}, {study['date']}",
+                ]
+            )
+    _table(
+        sheet,
+        formats,
+        HEADER_ROW,
+        ["Trust", "Kind", "Item", "What schools said", "This trust", "Source"],
+        rows,
+        [32, 9, 40, 60, 70, 26],
+        [None] * 6,
+    )
 
 
 def _sources(book, formats, briefings: list) -> None:
@@ -139,7 +226,10 @@ def _sources(book, formats, briefings: list) -> None:
     lines = [
         ("Licence", first.attribution[0]),
         ("", first.attribution[1]),
-        ("Data", f"Get Information about Schools, extract of {first.data_date_text}: open state-funded schools in England."),
+        (
+            "Data",
+            f"Get Information about Schools, extract of {first.data_date_text}: open state-funded schools in England.",
+        ),
         ("Method", content.METHOD),
         ("Evidence", f"{study['publisher']}, {study['date']}: {study['title']}. {study['url']}"),
         ("", study["method"]),
@@ -175,11 +265,17 @@ def workbook_bytes(briefings) -> bytes:
     if not briefings:
         raise ValueError("nothing to export")
     buffer = io.BytesIO()
-    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False,
-                                        "strings_to_urls": False})
+    book = xlsxwriter.Workbook(
+        buffer, {"in_memory": True, "strings_to_numbers": False, "strings_to_formulas": False, "strings_to_urls": False}
+    )
     first = briefings[0]
-    book.set_properties({"title": first.title if len(briefings) == 1 else f"Candidate trusts for {len(briefings)} schools",
-                         "author": "TrustMatch", "comments": first.attribution[0]})
+    book.set_properties(
+        {
+            "title": first.title if len(briefings) == 1 else f"Candidate trusts for {len(briefings)} schools",
+            "author": "TrustMatch",
+            "comments": first.attribution[0],
+        }
+    )
     formats = _Formats(book)
     _summary(book, formats, briefings)
     _members(book, formats, briefings)
@@ -198,4 +294,3 @@ def write(path: Path | str, briefings, task=None) -> Path:
     if task is not None:
         task.step(1.0, "Done")
     return Path(path)
-

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainterPath
 from PySide6.QtWidgets import QFrame, QGraphicsPathItem, QLabel, QPushButton, QToolTip, QVBoxLayout
 
+from trustmatch.app.session import DATA, SCHOOL, SELECTION
 from trustmatch.data.basemap import Basemap
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -123,7 +124,9 @@ class MapView(pg.PlotWidget):
         self.schools.setZValue(0)
         self.addItem(self.schools)
         # hollow rings, so the schools stay visible beneath ~3,000 hubs
-        self.trust_layer = pg.ScatterPlotItem(pxMode=True, pen=pg.mkPen(TRUST_LAYER_COLOUR, width=1), brush=pg.mkBrush(0, 0, 0, 0))
+        self.trust_layer = pg.ScatterPlotItem(
+            pxMode=True, pen=pg.mkPen(TRUST_LAYER_COLOUR, width=1), brush=pg.mkBrush(0, 0, 0, 0)
+        )
         self.trust_layer.setZValue(1)
         self.trust_layer.sigClicked.connect(self._trust_layer_clicked)
         self.trust_layer.setVisible(False)
@@ -131,7 +134,9 @@ class MapView(pg.PlotWidget):
         self.links = pg.PlotDataItem(pen=pg.mkPen(TRUST_COLOUR, width=1.2), connect="pairs")
         self.links.setZValue(2)
         self.addItem(self.links)
-        self.members = pg.ScatterPlotItem(pxMode=True, size=9, pen=pg.mkPen("k", width=1), brush=pg.mkBrush(TRUST_COLOUR))
+        self.members = pg.ScatterPlotItem(
+            pxMode=True, size=9, pen=pg.mkPen("k", width=1), brush=pg.mkBrush(TRUST_COLOUR)
+        )
         self.members.setZValue(3)
         self.addItem(self.members)
         self.nearest_line = pg.PlotDataItem(pen=pg.mkPen("k", width=1.5, style=Qt.DashLine))
@@ -140,16 +145,36 @@ class MapView(pg.PlotWidget):
         self.nearest_label = pg.TextItem(color="k", anchor=(-0.15, -0.15), fill=pg.mkBrush(255, 255, 255, 210))
         self.nearest_label.setZValue(4.5)
         self.addItem(self.nearest_label)
-        self.chosen = pg.ScatterPlotItem(pxMode=True, size=22, symbol="star", pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush("k"))
+        self.chosen = pg.ScatterPlotItem(
+            pxMode=True, size=22, symbol="star", pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush("k")
+        )
         self.chosen.setZValue(5)
         self.addItem(self.chosen)
 
+        self._hub_shapes = lambda: {}  # bind() gives the session's
+        self._trust_layer_built = False
         self.card = SchoolCard(self)
         self.card.rank_requested.connect(self._card_rank)
         self.scene().sigMouseMoved.connect(self._hover)
         self.scene().sigMouseClicked.connect(self._clicked)
         self.set_dataset(dataset)
         self.zoom_to_england()
+
+    def bind(self, session) -> None:
+        """Draw the session's data, chosen school and selected trust; send the schools and trusts clicked."""
+
+        def show(changed: set[str]) -> None:
+            if DATA in changed:
+                self.set_dataset(session.dataset)
+            if SCHOOL in changed:
+                self.show_chosen(session.school_row)
+            if SELECTION in changed:
+                self.show_selection(session.selection)
+
+        session.subscribe(show, {DATA, SCHOOL, SELECTION})
+        self._hub_shapes = lambda: session.engine.graph.shapes
+        self.school_chosen.connect(session.choose_school)
+        self.trust_clicked.connect(session.select_trust)
 
     # --- data ------------------------------------------------------------------
 
@@ -160,20 +185,18 @@ class MapView(pg.PlotWidget):
         self._chosen_row = None
         self.chosen.setData([], [])
         self.show_trust(None)
-        self._build_trust_layer(None)
+        self.trust_layer.setData([])
+        self._trust_layer_built = False
+        if self.trust_layer.isVisible():
+            self.set_trust_layer_visible(True)
 
     def _build_trust_layer(self, shapes) -> None:
-        if shapes is None:
-            self.trust_layer.setData([])
-            return
         spots = []
         for trust in self.dataset.trusts.of_type("MAT"):
             for hub in shapes[trust.code].hubs:
                 spots.append({"pos": hub.centre, "size": 4 + 2 * np.sqrt(hub.size), "data": trust.code})
         self.trust_layer.setData(spots)
-
-    def set_hub_shapes(self, shapes) -> None:
-        self._build_trust_layer(shapes)
+        self._trust_layer_built = True
 
     # --- what is shown ---------------------------------------------------------------
 
@@ -186,6 +209,9 @@ class MapView(pg.PlotWidget):
         self.chosen.setData([x], [y])
         if centre:
             self.zoom_to_school()
+
+    def show_selection(self, selection) -> None:
+        self.show_trust(selection.trust, selection.shape, selection.nearest_row, selection.school_row)
 
     def show_trust(self, trust, shape=None, nearest_row: int | None = None, chosen_row: int | None = None) -> None:
         """Draw a trust's schools on top, each linked to the centre of its hub, and the nearest distance."""
@@ -215,6 +241,9 @@ class MapView(pg.PlotWidget):
             self.nearest_label.setText("")
 
     def set_trust_layer_visible(self, visible: bool) -> None:
+        """Every trust's hubs as rings; built when first shown (it needs the fit engine's hubs)."""
+        if visible and not self._trust_layer_built:
+            self._build_trust_layer(self._hub_shapes())
         self.trust_layer.setVisible(visible)
 
     # --- navigation ------------------------------------------------------------------
@@ -227,13 +256,17 @@ class MapView(pg.PlotWidget):
         if self._chosen_row is None:
             return
         x, y = self.dataset.xy[self._chosen_row]
-        self.view.setRange(xRange=(x - half_width_m, x + half_width_m), yRange=(y - half_width_m, y + half_width_m), padding=0)
+        self.view.setRange(
+            xRange=(x - half_width_m, x + half_width_m), yRange=(y - half_width_m, y + half_width_m), padding=0
+        )
 
     def keyPressEvent(self, event):
         key = event.key()
         (x0, x1), (y0, y1) = self.view.viewRange()
         step_x, step_y = (x1 - x0) * 0.1, (y1 - y0) * 0.1
-        moves = {Qt.Key_Left: (-step_x, 0), Qt.Key_Right: (step_x, 0), Qt.Key_Up: (0, step_y), Qt.Key_Down: (0, -step_y)}
+        moves = {
+            Qt.Key_Left: (-step_x, 0), Qt.Key_Right: (step_x, 0), Qt.Key_Up: (0, step_y), Qt.Key_Down: (0, -step_y)
+        }
         if key in moves:
             self.view.translateBy(x=moves[key][0], y=moves[key][1])
         elif key in (Qt.Key_Plus, Qt.Key_Equal) or event.matches(QKeySequence.ZoomIn):
