@@ -259,6 +259,7 @@ def test_command_errors_are_one_sentence(capsys, tmp_path):
         (["--joined-to", "2022-01-01"], "must end after it starts"),
         (["--weights", "ethos=lots"], "must be a number"),
         (["--misses", str(tmp_path / "nowhere" / "m.csv")], "There is no folder"),
+        (["--misses", str(tmp_path)], "is a folder"),
     ]:
         code, out, err = run(capsys, "backtest", *args)
         assert code == 1 and phrase in err and "Traceback" not in err and err.count("\n") == 1, (args, err)

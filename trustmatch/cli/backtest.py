@@ -69,8 +69,8 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     weights, filters = rank.settings(args)
-    if args.misses and not Path(args.misses).resolve().parent.is_dir():
-        raise UserError(f"There is no folder {Path(args.misses).resolve().parent} for the misses file.")
+    if args.misses:
+        check_misses_path(Path(args.misses))
     dataset = load_dataset()
     try:
         start, end = check_window(args.joined_from, args.joined_to, dataset.data_date)
@@ -245,6 +245,14 @@ def miss_row(miss) -> list:
         top = miss.top[i] if i < len(miss.top) else None
         row += ["", "", ""] if top is None else [top.trust_name, round(top.total, 1), round(top.nearest_km, 1)]
     return row
+
+
+def check_misses_path(path: Path) -> None:
+    """Refuse a misses file that cannot be written before spending the run on it."""
+    if path.is_dir():
+        raise UserError(f"The misses file {path} is a folder; name a .csv file.")
+    if not path.resolve().parent.is_dir():
+        raise UserError(f"There is no folder {path.resolve().parent} for the misses file.")
 
 
 def write_misses(path: Path, misses) -> None:
