@@ -260,6 +260,7 @@ def test_command_errors_are_one_sentence(capsys, tmp_path):
         (["--weights", "ethos=lots"], "must be a number"),
         (["--misses", str(tmp_path / "nowhere" / "m.csv")], "There is no folder"),
         (["--misses", str(tmp_path)], "is a folder"),
+        (["--joined-from", "2005-01-01", "--joined-to", "2006-01-01"], "No academy converter joined"),
     ]:
         code, out, err = run(capsys, "backtest", *args)
         assert code == 1 and phrase in err and "Traceback" not in err and err.count("\n") == 1, (args, err)

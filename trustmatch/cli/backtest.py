@@ -83,11 +83,11 @@ def run(args) -> int:
         backtest = Backtest.build(
             dataset, start, end, filters=(filters,), allow_reserved=True, task=Task(TerminalBar())
         )
+        if not backtest.joiners:
+            raise UserError(f"No academy converter joined a multi-academy trust from {start} to {end} in this data.")
         report = backtest.report(weights, filters)
     except (BacktestProblem, RankingProblem) as err:
         raise UserError(str(err)) from err
-    if not backtest.joiners:
-        raise UserError(f"No academy converter joined a multi-academy trust from {start} to {end} in this data.")
     misses = report.misses() if args.misses else None
     if misses is not None:
         write_misses(Path(args.misses), misses)
