@@ -73,16 +73,22 @@ def import_register(source: Path | str, task: Task | None = None, force: bool = 
 
 
 def restore_previous_register(task: Task | None = None) -> tuple[Dataset, FitEngine, str]:
-    """Swap the data in use with the previous data; returns the data now in use and a sentence saying so."""
+    """Swap the data in use with the previous data; returns the data now in use and a sentence saying so.
+
+    The data to go back to is loaded and its engine built first (this can be
+    cancelled); the files change places only once that has worked.
+    """
     task = task or Task()
-    task.step(0.0, "Restoring the previous data")
+    task.step(0.0, "Loading the previous data")
     paths.remove_orphans()
-    now = restore_previous(paths.imported_dataset())
-    task.step(0.3, "Loading it")
-    dataset = load(paths.active_dataset())
-    task.step(0.5, "Building the fit engine")
+    current, previous = paths.imported_dataset(), paths.previous_dataset()
+    if not previous.exists() and not current.exists():
+        raise DatasetProblem("There is no previous data to go back to: nothing has been imported.")
+    dataset = load(previous if previous.exists() else paths.bundled_dataset())
+    task.step(0.4, "Building the fit engine")
     engine = FitEngine(dataset)
-    task.step(1.0, "Done")
+    task.step(0.9, "Restoring the previous data")
+    now = restore_previous(current)
     where = "the bundled data" if now == "bundled" else f"the data imported from {dataset.source_name}"
     return dataset, engine, (
         f"Now using {where} ({len(dataset):,} schools, GIAS of {dataset.data_date_text}); "

@@ -181,14 +181,9 @@ def save(dataset: Dataset, path: Path, keep_previous: bool = False) -> None:
             out.write(payload.encode("utf-8"))
 
 
-def previous_of(path: Path) -> Path:
-    path = Path(path)
-    return path.with_name(path.name.replace(".json.gz", "") + ".previous.json.gz")
-
-
 def _keep_as_previous(path: Path) -> None:
     if path.exists():
-        _link_over(path, previous_of(path))
+        _link_over(path, paths.previous_of(path))
 
 
 def _link_over(source: Path, target: Path) -> None:
@@ -213,7 +208,7 @@ def restore_previous(path: Path) -> str:
     redone the same way).  Returns a sentence saying what is now in use.
     """
     path = Path(path)
-    previous = previous_of(path)
+    previous = paths.previous_of(path)
     if previous.exists():
         load(previous)  # refuse to bring back a damaged file
         if path.exists():

@@ -549,6 +549,11 @@ def import_gias(path: Path | str, task: Task | None = None) -> ImportResult:
     except csv.Error as err:
         if "unexpected end of data" in str(err):
             raise ImportProblem(_cut_off(name, reader.line_num)) from None
+        if "expected after" in str(err):
+            raise ImportProblem(
+                f"{name} is damaged: a stray quote mark near line {reader.line_num} runs rows together "
+                "(a file edited by hand, or a damaged download); download it again."
+            ) from None
         raise ImportProblem(f"{name} is not a well-formed CSV (line {reader.line_num}: {err}).") from None
     except UnicodeDecodeError:
         raise ImportProblem(f"{name} is not readable text (it is damaged {layout.encoding}).") from None

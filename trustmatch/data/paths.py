@@ -71,7 +71,12 @@ def imported_dataset() -> Path:
 
 def previous_dataset() -> Path:
     """The dataset in use before the last import (or restore), kept for one step back."""
-    return data_dir() / "dataset.previous.json.gz"
+    return previous_of(imported_dataset())
+
+
+def previous_of(path: Path) -> Path:
+    path = Path(path)
+    return path.with_name(path.name.replace(".json.gz", "") + ".previous.json.gz")
 
 
 def active_dataset() -> Path:

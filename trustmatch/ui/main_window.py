@@ -13,8 +13,8 @@ from PySide6.QtWidgets import (
 )
 
 from trustmatch import __version__
-from trustmatch.data import paths
 from trustmatch.data.dataset import attribution
+from trustmatch.data.identifiers import parse_urn
 from trustmatch.app.session import DATA, RANKING, SCHOOL, TRUST, Session
 from trustmatch.ui.candidates import CandidateModel, CandidateTable
 from trustmatch.ui.controls import ControlsPanel
@@ -93,6 +93,7 @@ class MainWindow(QMainWindow):
         self.addToolBar(toolbar)
         self._build_menus()
         self.data_label = QLabel()
+        self.data_label.setTextFormat(Qt.PlainText)  # the source name comes from a file
         self.statusBar().addPermanentWidget(self.data_label)
         self._show_data_source()
 
@@ -124,6 +125,7 @@ class MainWindow(QMainWindow):
         bar = self.menuBar()
         file = bar.addMenu("&File")
         self.import_action = self._action(file, "&Import GIAS extract...", self.choose_import_file, "Ctrl+I")
+        self.restore_action = self._action(file, "&Restore previous data", self.restore_previous)
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.Quit)
         view = bar.addMenu("&View")
@@ -220,16 +222,26 @@ class MainWindow(QMainWindow):
         if path:
             self.import_file(path)
 
-    def import_file(self, path: str) -> None:
-        from trustmatch.data.dataset import import_into
-        from trustmatch.fit.ranking import FitEngine
+    def import_file(self, path: str, force: bool = False) -> None:
+        from trustmatch.app.register import SmallerRegister, import_register
 
         def work(task):
-            dataset = import_into(path, paths.imported_dataset(), task)
-            return dataset, FitEngine(dataset)
+            try:
+                return import_register(path, task, force=force)
+            except SmallerRegister as question:
+                return question  # asked on the GUI thread
 
-        dialog = QProgressDialog("Importing GIAS extract...", "Cancel", 0, 100, self)
-        dialog.setWindowTitle("Import")
+        self._run_data_task(work, "Importing GIAS extract...", lambda result: self._imported(result, path))
+
+    def restore_previous(self) -> None:
+        from trustmatch.app.register import restore_previous_register
+
+        self._run_data_task(restore_previous_register, "Restoring the previous data...", self._restored)
+
+    def _run_data_task(self, work, label: str, done) -> None:
+        """Run an import or a restore off the GUI thread with a progress dialog; one at a time."""
+        dialog = QProgressDialog(label, "Cancel", 0, 100, self)
+        dialog.setWindowTitle("Data")
         dialog.setWindowModality(Qt.WindowModal)
         dialog.setMinimumDuration(0)
         self._progress = dialog
@@ -237,23 +249,48 @@ class MainWindow(QMainWindow):
         self._worker = worker
         worker.progress.connect(lambda f, m: (dialog.setValue(int(f * 100)), dialog.setLabelText(m)))
         dialog.canceled.connect(worker.cancel)
-        worker.succeeded.connect(self._imported)
+        worker.succeeded.connect(done)
         worker.failed.connect(self._import_failed)
         worker.finished.connect(dialog.reset)
         self.import_action.setEnabled(False)
+        self.restore_action.setEnabled(False)
         worker.start()
 
-    def _imported(self, result) -> None:
-        dataset, engine = result
+    def _imported(self, result, path: str) -> None:
+        from trustmatch.app.register import SmallerRegister
+
         self.import_action.setEnabled(True)
+        self.restore_action.setEnabled(True)
+        if isinstance(result, SmallerRegister):
+            # a valid file far smaller than the data in use: the user decides
+            self.question = QMessageBox(QMessageBox.Question, "Import a much smaller register?",
+                                        f"{result}\n\nImport it anyway? The data you have now is kept as the "
+                                        "previous data (File > Restore previous data).",
+                                        QMessageBox.Yes | QMessageBox.No, self)
+            self.question.setTextFormat(Qt.PlainText)
+            self.question.setDefaultButton(QMessageBox.No)
+            self.question.finished.connect(
+                lambda answer: self.import_file(path, force=True) if answer == QMessageBox.Yes else None)
+            self.question.open()
+            return
+        dataset, engine = result
         self.session.replace_data(dataset, engine)
         self.statusBar().showMessage(f"Imported {len(dataset):,} schools from {dataset.source_name}", 10_000)
 
+    def _restored(self, result) -> None:
+        dataset, engine, sentence = result
+        self.import_action.setEnabled(True)
+        self.restore_action.setEnabled(True)
+        self.session.replace_data(dataset, engine)
+        self.statusBar().showMessage(sentence, 15_000)
+
     def _import_failed(self, message: str) -> None:
         self.import_action.setEnabled(True)
+        self.restore_action.setEnabled(True)
         self.statusBar().showMessage(message, 15_000)
-        self.message = QMessageBox(QMessageBox.Warning, "Nothing was imported",
+        self.message = QMessageBox(QMessageBox.Warning, "Nothing was changed",
                                    message + "\n\nThe data you had is still in use.", QMessageBox.Close, self)
+        self.message.setTextFormat(Qt.PlainText)  # the message names a file, which may hold anything
         self.message.open()
 
     # --- about and layout --------------------------------------------------------------
@@ -287,8 +324,8 @@ class MainWindow(QMainWindow):
 
     def restore_school(self) -> bool:
         """Open on the school chosen last time, if it is still in the data."""
-        urn = self.settings.value("school/urn") if self.settings is not None else None
-        row = self.session.dataset.index_of_urn(int(urn)) if urn and str(urn).isdigit() else None
+        urn = parse_urn(self.settings.value("school/urn")) if self.settings is not None else None
+        row = self.session.dataset.index_of_urn(urn) if urn is not None else None
         if row is not None:
             self.session.choose_school(row)
         return row is not None

@@ -35,7 +35,7 @@ class Worker(QThread):
         try:
             self.succeeded.emit(self._work(self._task))
         except Cancelled:
-            self.failed.emit("The import was cancelled.")
+            self.failed.emit("The work was cancelled; nothing was changed.")
         except (ImportProblem, DatasetProblem) as err:
             self.failed.emit(str(err))
         except PermissionError as err:
