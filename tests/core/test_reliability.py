@@ -171,7 +171,8 @@ def test_build_failure_after_reading_saves_nothing(tmp_path, sample, imported, m
 
 
 def test_previous_data_is_kept_and_restored_both_ways(capsys, tmp_path, sample, imported):
-    code, _, _ = run(capsys, "import-gias", "--force", write(tmp_path, "edubasealldata20251201.csv", sample(count=2500)))
+    newer = write(tmp_path, "edubasealldata20251201.csv", sample(count=2500))
+    code, _, _ = run(capsys, "import-gias", "--force", newer)
     assert code == 0
     assert load(paths.imported_dataset()).data_date == "2025-12-01"
     assert paths.previous_dataset().read_bytes() == imported
@@ -229,7 +230,8 @@ def test_northing_zero_is_skipped_and_counted(tmp_path, sample):
     text = sample()
     first = text.splitlines(keepends=True)[1]
     assert ",533498,181201," in first
-    result = import_gias(write(tmp_path, "zero.csv", text.replace(first, first.replace(",533498,181201,", ",533498,0,"))))
+    edited = text.replace(first, first.replace(",533498,181201,", ",533498,0,"))
+    result = import_gias(write(tmp_path, "zero.csv", edited))
     assert 100000 not in result.columns["urn"]
     assert result.skipped["schools with missing or out-of-England coordinates"] == 1
 
@@ -238,7 +240,8 @@ def test_a_point_in_the_sea_inside_the_box_is_skipped(tmp_path, sample):
     text = sample()
     first = text.splitlines(keepends=True)[1]
     # the Bristol Channel: inside the old box around England, but no school is there
-    result = import_gias(write(tmp_path, "sea.csv", text.replace(first, first.replace(",533498,181201,", ",300000,170000,"))))
+    edited = text.replace(first, first.replace(",533498,181201,", ",300000,170000,"))
+    result = import_gias(write(tmp_path, "sea.csv", edited))
     assert 100000 not in result.columns["urn"]
     assert result.skipped["schools with missing or out-of-England coordinates"] == 1
 

@@ -8,8 +8,8 @@ import re
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QMessageBox
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
 
 from trustmatch.ui.candidates import SORT_ROLE, CandidateModel
 

@@ -13,7 +13,7 @@ from pathlib import Path
 from trustmatch.data import paths
 from trustmatch.data.dataset import Dataset, DatasetProblem, load, restore_previous, save
 from trustmatch.data.gias import ImportProblem, import_gias
-from trustmatch.fit.ranking import PRESETS, FitEngine, Filters
+from trustmatch.fit.ranking import PRESETS, Filters, FitEngine
 from trustmatch.progress import Task
 
 # A new register with fewer than this share of the schools or multi-academy trusts
@@ -63,7 +63,9 @@ def import_register(source: Path | str, task: Task | None = None, force: bool = 
     try:
         engine = check_usable(dataset)
     except Exception as err:  # noqa: BLE001 - whatever breaks, the file is refused and nothing is saved
-        raise ImportProblem(f"{result.source_name} cannot be used: building the trusts from it failed ({err}).") from err
+        raise ImportProblem(
+            f"{result.source_name} cannot be used: building the trusts from it failed ({err})."
+        ) from err
     if not force:
         compare_with_in_use(dataset, result.source_name)
     task.step(0.95, "Saving dataset")

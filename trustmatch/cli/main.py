@@ -13,11 +13,10 @@ from pathlib import Path
 from trustmatch import __version__
 from trustmatch.app.lookup import load_dataset, resolve_trust
 from trustmatch.app.problems import UserError
-from trustmatch.cli import rank
+from trustmatch.cli import rank, shortlist
 from trustmatch.cli.output import clean, destination, json_text, school_json, table, use_console_safely
 from trustmatch.data import paths
 from trustmatch.progress import Cancelled, Task, TerminalBar
-
 
 # --- commands ----------------------------------------------------------------
 
@@ -41,9 +40,9 @@ def cmd_import(args) -> int:
         try:
             _, _, sentence = restore_previous_register(Task(bar))
         except DatasetProblem as err:
-            raise UserError(f"Nothing was changed: {err}")
+            raise UserError(f"Nothing was changed: {err}") from None
         except OSError as err:
-            raise UserError(f"Nothing was changed: {target.parent} could not be written ({err.strerror}).")
+            raise UserError(f"Nothing was changed: {target.parent} could not be written ({err.strerror}).") from None
         print(clean(sentence))
         return 0
     if not args.file:
@@ -51,16 +50,17 @@ def cmd_import(args) -> int:
     try:
         dataset, _ = import_register(Path(args.file), Task(bar), force=args.force)
     except SmallerRegister as err:
-        raise UserError(f"Nothing was imported: {err}")
+        raise UserError(f"Nothing was imported: {err}") from None
     except ImportProblem as err:
-        raise UserError(f"Nothing was imported: {err}")
+        raise UserError(f"Nothing was imported: {err}") from err
     except PermissionError:
-        raise UserError(f"Nothing was imported: the data folder {target.parent} cannot be written to.")
+        raise UserError(f"Nothing was imported: the data folder {target.parent} cannot be written to.") from None
     except OSError as err:
-        raise UserError(f"Nothing was imported: saving to {target.parent} failed ({err.strerror}).")
+        raise UserError(f"Nothing was imported: saving to {target.parent} failed ({err.strerror}).") from err
     meta = dataset.meta
     skipped = ", ".join(f"{n:,} {why}" for why, n in meta.get("skipped", {}).items() if n)
-    print(clean(f"Imported {len(dataset):,} open state-funded schools from {meta['rows_read']:,} rows of {meta['source_name']}"))
+    rows = f"{meta['rows_read']:,} rows of {meta['source_name']}"
+    print(clean(f"Imported {len(dataset):,} open state-funded schools from {rows}"))
     print(f"Data date {dataset.data_date}; saved to {target}")
     if skipped:
         print(f"Skipped: {skipped}")
@@ -117,7 +117,10 @@ def cmd_trust(args) -> int:
         print("\n".join(clean(line) for line in lines) + "\n", file=out)
         print(
             table(
-                [[s.urn, s.name, s.phase, s.la_name, s.postcode, s.pupils if s.pupils is not None else "-"] for s in members],
+                [
+                    [s.urn, s.name, s.phase, s.la_name, s.postcode, s.pupils if s.pupils is not None else "-"]
+                    for s in members
+                ],
                 ["URN", "School", "Phase", "Local authority", "Postcode", "Pupils"],
             ),
             file=out,
@@ -178,6 +181,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_trust)
 
     rank.add_parser(sub)
+    shortlist.add_parser(sub)
     return parser
 
 

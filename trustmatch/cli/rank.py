@@ -14,8 +14,8 @@ from trustmatch.app.problems import UserError
 from trustmatch.cli.output import clean, destination, json_text, safe_cell, table
 from trustmatch.data.identifiers import looks_like_urn
 from trustmatch.fit.criteria import CRITERIA
-from trustmatch.progress import Task, TerminalBar
 from trustmatch.fit.ranking import DEFAULT_MAX_KM, PRESETS, Filters, RankingProblem, parse_weights
+from trustmatch.progress import Task, TerminalBar
 
 
 def _distance(text: str) -> float | None:
@@ -43,14 +43,16 @@ def add_parser(sub) -> None:
     p.add_argument("--weights", help="e.g. ethos=2,geography=3,phase=1,capacity=1")
     p.add_argument("--preset", choices=sorted(PRESETS), help="start from a preset's weights")
     p.add_argument("--max-km", type=_distance, default=DEFAULT_MAX_KM,
-                   help=f"only trusts with a school within this many km (default {DEFAULT_MAX_KM:.0f}; 'none' for no limit)")
+                   help=f"only trusts with a school within this many km "
+                   f"(default {DEFAULT_MAX_KM:.0f}; 'none' for no limit)")
     p.add_argument("--any-character", action="store_true",
                    help="also list trusts that do not suit the school's religious character (left out by default)")
     p.add_argument("--min-schools", type=int, help="only trusts with at least this many schools")
     p.add_argument("--max-schools", type=int, help="only trusts with at most this many schools")
     p.add_argument("--region", help="only trusts with a school in this region")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    p.add_argument("--urns-file", help="rank every school whose URN is in this file (one per line, or a CSV with a URN column)")
+    p.add_argument("--urns-file",
+                   help="rank every school whose URN is in this file (one per line, or a CSV with a URN column)")
     p.add_argument("--out", metavar="FILE", help="write to this file (UTF-8; CSV with a byte order mark for Excel)")
     p.set_defaults(func=run)
 
@@ -86,17 +88,18 @@ def read_urns(path: str) -> list[str]:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise UserError(f"There is no URN file at {path}.")
+        raise UserError(f"There is no URN file at {path}.") from None
     except IsADirectoryError:
-        raise UserError(f"{path} is a folder, not a file of URNs.")
+        raise UserError(f"{path} is a folder, not a file of URNs.") from None
     except (OSError, UnicodeDecodeError) as err:
-        raise UserError(f"The URN file {path} could not be read ({getattr(err, 'strerror', None) or 'not text'}).")
+        why = getattr(err, "strerror", None) or "not text"
+        raise UserError(f"The URN file {path} could not be read ({why}).") from None
     first = text.split("\n", 1)[0]
     delimiter = max(",;\t", key=first.count)
     try:
         rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
     except csv.Error as err:
-        raise UserError(f"The URN file {path} is not a readable list ({err}).")
+        raise UserError(f"The URN file {path} is not a readable list ({err}).") from None
     header = [cell.strip().lower() for cell in rows[0]] if rows else []
     if "urn" in header:
         column = header.index("urn")
@@ -119,7 +122,7 @@ def run(args) -> int:
     try:
         weights = parse_weights(args.weights, args.preset)
     except RankingProblem as err:
-        raise UserError(str(err))
+        raise UserError(str(err)) from err
     filters = Filters(args.max_km, not args.any_character, args.min_schools, args.max_schools, args.region)
 
     dataset = load_dataset()
@@ -147,14 +150,16 @@ def run(args) -> int:
         try:
             ranking = engine.evaluate(school.index).rank(weights, filters)
         except RankingProblem as err:
-            raise UserError(str(err))
+            raise UserError(str(err)) from err
         if len(ranking) == 0:
             empty.append(school)
         blocks.append((school, ranking.rows(args.top)))
     if batch:
         task.step(1.0, "Done")
         if not blocks:
-            raise UserError(f"None of the {len(targets):,} entries in {args.urns_file} is the URN of an open state-funded school.")
+            raise UserError(
+                f"None of the {len(targets):,} entries in {args.urns_file} is the URN of an open state-funded school."
+            )
     elif empty:
         raise UserError(f"No trust is left for {empty[0].name} after the filters; loosen them.")
 
@@ -172,7 +177,9 @@ def run(args) -> int:
 def write(form: str, blocks, batch: bool, out) -> None:
     if form == "json":
         if batch:
-            document = [{"urn": s.urn, "school": s.name, "candidates": [c.to_json() for c in rows]} for s, rows in blocks]
+            document = [
+                {"urn": s.urn, "school": s.name, "candidates": [c.to_json() for c in rows]} for s, rows in blocks
+            ]
         else:
             document = [c.to_json() for c in blocks[0][1]]
         out.write(json_text(document) + "\n")

@@ -478,7 +478,7 @@ def import_gias(path: Path | str, task: Task | None = None) -> ImportResult:
                 _refuse_ragged_row(name, reader.line_num, len(row), width, layout)
             if rows_read % 2000 == 0:
                 task.step(0.1 + 0.75 * min(reader.line_num / layout.lines, 1.0), f"Reading rows ({rows_read:,})")
-            get = lambda column: row[at[column]].strip()  # noqa: E731 - local accessor keeps the loop readable
+            get = lambda column: row[at[column]].strip()  # noqa: E731, B023 - a local accessor for this row only
             urn = parse_urn(get("URN"))
             if urn is None:
                 skipped["rows without a valid URN"] += 1
