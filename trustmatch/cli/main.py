@@ -14,7 +14,7 @@ from trustmatch import __version__
 from trustmatch.app.lookup import load_dataset, resolve_trust
 from trustmatch.app.problems import UserError
 from trustmatch.cli import backtest, rank, shortlist
-from trustmatch.cli.output import clean, destination, json_text, school_json, table, use_console_safely
+from trustmatch.cli.output import clean, destination, json_text, safe_console, school_json, table
 from trustmatch.data import paths
 from trustmatch.progress import Cancelled, Task, TerminalBar
 
@@ -188,7 +188,11 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_command(args) -> int:
     """Run a parsed command line; every expected problem ends in one sentence and a non-zero exit."""
-    use_console_safely()
+    with safe_console():
+        return _run(args)
+
+
+def _run(args) -> int:
     try:
         use_data_dir(args.data_dir, getattr(args, "func", None))
         if args.version:

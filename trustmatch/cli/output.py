@@ -34,14 +34,39 @@ def json_text(document) -> str:
     return _C1_IN_JSON.sub(lambda m: f"\\u{ord(m.group()):04x}", text)
 
 
-def use_console_safely() -> None:
-    """Never crash on a console that cannot show a character (cp1252 and U+FFFD): print '?' instead."""
+# What a terminal must never receive from the data: the above, less tab and line breaks.
+_UNSAFE = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+class SafeStream:
+    """A text stream that drops terminal control characters from whatever any command writes."""
+
+    def __init__(self, stream):
+        self._stream = stream
+
+    def write(self, text: str) -> int:
+        return self._stream.write(_UNSAFE.sub("", text))
+
+    def __getattr__(self, name):
+        return getattr(self._stream, name)
+
+
+@contextmanager
+def safe_console():
+    """For one command: never crash on a console that cannot show a character (cp1252 and U+FFFD:
+    '?' instead), and never pass a control character from a name to the terminal."""
     for stream in (sys.stdout, sys.stderr):
         if hasattr(stream, "reconfigure"):
             try:
                 stream.reconfigure(errors="replace")
             except (ValueError, OSError):
                 pass
+    saved = sys.stdout, sys.stderr
+    sys.stdout, sys.stderr = SafeStream(sys.stdout), SafeStream(sys.stderr)
+    try:
+        yield
+    finally:
+        sys.stdout, sys.stderr = saved
 
 
 @contextmanager
@@ -57,7 +82,7 @@ def destination(path: str | None, bom: bool = False):
         raise UserError(f"There is no folder {target.parent} to write {target.name} in.")
     buffer = io.StringIO()
     yield buffer
-    data = (("\ufeff" if bom else "") + buffer.getvalue()).encode("utf-8")
+    data = (("\ufeff" if bom else "") + _UNSAFE.sub("", buffer.getvalue())).encode("utf-8")
     try:
         with paths.atomic_write(target) as out:
             out.write(data)
