@@ -10,6 +10,7 @@ import io
 import openpyxl
 import pytest
 
+from trustmatch.data import paths
 from trustmatch.export import briefing as content
 from trustmatch.export import csvfile, files, workbook
 from trustmatch.export.briefing import TrustNote
@@ -47,7 +48,8 @@ def test_briefing_holds_the_ranking_with_facts_members_and_evidence(top10, datas
     assert len(first.members) == first.trust.school_count
     distances = [km for _, km in first.members]
     assert distances == sorted(distances) and distances[0] == pytest.approx(first.candidate.nearest_km)
-    assert {item.kind for item in first.evidence} == {"overall", "benefit", "obstacle"}
+    assert {item.kind for item in first.evidence.items} == {"context", "benefit", "obstacle"}
+    assert any(item.this_trust.startswith("34 primary schools in the trust; the nearest is 5.0 km") for item in first.evidence.items)
     assert first.facts["regions"].startswith("South West")
 
 
@@ -144,10 +146,12 @@ def test_workbook_sheets_headers_values_and_formats(top10, tmp_path):
     assert members.freeze_panes == "A5"
 
     evidence = list(book["Evidence"].iter_rows(min_row=5, values_only=True))
-    assert len(evidence) == sum(len(t.evidence) for t in top10.trusts)
+    assert len(evidence) == sum(len(t.evidence.items) for t in top10.trusts)
+    assert evidence[0][:2] == (top10.trusts[0].name, "What recent joiners said overall")
     sources = " ".join(str(v) for row in book["Sources"].iter_rows(values_only=True) for v in row if v)
     assert top10.attribution[0] in sources and top10.attribution[1] in sources
     assert "Department for Education, 17 November 2021" in sources and "hit@10" in sources
+    assert "Confederation of School Trusts" in sources
 
 
 def test_combined_workbook_lists_schools_and_each_trust_once(dataset, engine, tmp_path):
@@ -201,7 +205,7 @@ def test_full_disk_leaves_no_partial_file_and_keeps_the_old_one(top10, tmp_path,
     def full(fd):
         raise OSError(errno.ENOSPC, "No space left on device")
 
-    monkeypatch.setattr(files.os, "fsync", full)
+    monkeypatch.setattr(paths.os, "fsync", full)
     with pytest.raises(ExportProblem, match="is full"):
         csvfile.write(target, [top10])
     assert _only(tmp_path) == ["x.csv"] and target.read_text() == "old"
@@ -214,17 +218,17 @@ def test_file_open_in_another_program(top10, tmp_path, monkeypatch):
     def refuse(src, dst):  # what Windows does while Excel holds the file
         raise PermissionError(errno.EACCES, "Permission denied", str(dst))
 
-    monkeypatch.setattr(files.os, "replace", refuse)
+    monkeypatch.setattr(paths.os, "replace", refuse)
     with pytest.raises(ExportProblem, match="open in another program"):
         workbook.write(target, [top10])
     assert _only(tmp_path) == ["x.xlsx"] and target.read_bytes() == b"old"
 
 
 def test_unwritable_folder(top10, tmp_path, monkeypatch):
-    def denied(path, mode):
-        raise PermissionError(errno.EACCES, "Permission denied", str(path))
+    def denied(**where):  # what a folder without write permission gives (root, running the tests, is never refused)
+        raise PermissionError(errno.EACCES, "Permission denied", str(where.get("dir")))
 
-    monkeypatch.setattr(files, "open", denied, raising=False)
+    monkeypatch.setattr(paths.tempfile, "mkstemp", denied)
     with pytest.raises(ExportProblem, match="cannot be written to"):
         csvfile.write(tmp_path / "x.csv", [top10])
     assert _only(tmp_path) == []

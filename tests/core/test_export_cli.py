@@ -9,9 +9,9 @@ import openpyxl
 import pytest
 
 from trustmatch.data import paths
+from trustmatch.data.paths import PART_SUFFIX
 from trustmatch.export import batch
 from trustmatch.export.batch import Job, export_schools
-from trustmatch.export.files import PART_SUFFIX
 from trustmatch.fit.ranking import PRESETS, Filters
 from trustmatch.launch import main
 

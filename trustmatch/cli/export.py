@@ -7,7 +7,8 @@ from pathlib import Path
 
 from trustmatch.app.lookup import load_dataset, resolve_school
 from trustmatch.app.problems import UserError
-from trustmatch.cli.rank import add_ranking_options, ranking_settings, read_urns
+from trustmatch.cli.output import clean
+from trustmatch.cli.rank import add_setting_options, read_urns, settings
 from trustmatch.data import paths
 from trustmatch.progress import Task, TerminalBar
 
@@ -23,7 +24,8 @@ def add_parser(sub) -> None:
     p.add_argument(
         "--urns-file", help="export every school whose URN is in this file (one per line, or a CSV with a URN column)"
     )
-    add_ranking_options(p)
+    p.add_argument("--top", type=int, default=10, help="how many trusts per school (default 10)")
+    add_setting_options(p)
     p.add_argument(
         "--format", choices=["csv", "xlsx", "pdf"], required=True, help="csv, xlsx (Excel) or pdf (briefing pack)"
     )
@@ -42,7 +44,9 @@ def run(args) -> int:
         raise UserError("Name a school (URN or search text) or give --urns-file.")
     if args.combined and args.format == "pdf":
         raise UserError("PDF briefing packs are one per school; --combined is for csv and xlsx.")
-    weights, filters = ranking_settings(args)
+    if args.top < 1:
+        raise UserError("--top must be 1 or more.")
+    weights, filters = settings(args)
     folder = ensure_folder(args.out)
     dataset = load_dataset()
     targets = read_urns(args.urns_file) if args.urns_file else list(args.school)
@@ -65,7 +69,7 @@ def run(args) -> int:
 
     def report(outcome) -> None:
         if not outcome.ok:
-            print(f"\ntrustmatch: {outcome.urn} {outcome.name}: {outcome.problem}", file=sys.stderr)
+            print(f"\ntrustmatch: {outcome.urn} {clean(outcome.name)}: {outcome.problem}", file=sys.stderr)
 
     job = Job(args.format, Path(folder), weights, filters, args.top, paths.active_dataset())
     result = export_schools(

@@ -82,8 +82,9 @@ class TrustBrief:
         return {row: hub.name for hub in self.shape.hubs for row in hub.members}
 
     @cached_property
-    def evidence(self) -> list:
-        return evidence.items_for(self._briefing.school, self.trust, self.candidate, self.shape)
+    def evidence(self) -> evidence.Evidence:
+        """The evidence panel's content for this trust: headings, items, caveat and disclaimer."""
+        return evidence.evidence_for(self._briefing.school, self.trust, self.candidate, self.shape)
 
     @cached_property
     def facts(self) -> dict[str, str]:
@@ -238,8 +239,13 @@ def for_shortlist(dataset, engine, shortlist) -> Briefing:
 
 
 def study() -> dict:
-    """The DfE 2021 study the evidence items quote."""
+    """The DfE 2021 study most evidence items quote (title, date, method, address)."""
     return evidence.load()["study"]
+
+
+def sources() -> list:
+    """Every source the evidence items cite, with its citation and how far to trust it."""
+    return list(evidence.sources().values())
 
 
 def evidence_disclaimer() -> str:

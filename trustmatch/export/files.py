@@ -10,9 +10,7 @@ from __future__ import annotations
 
 import errno
 import glob
-import os
 import re
-import secrets
 import unicodedata
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -20,8 +18,8 @@ from pathlib import Path
 from typing import BinaryIO
 
 from trustmatch.app.problems import UserError
+from trustmatch.data import paths
 
-PART_SUFFIX = ".part"
 # Names Windows keeps for devices, whatever the extension ("CON.pdf" cannot be created there).
 WINDOWS_RESERVED = {"CON", "PRN", "AUX", "NUL", *(f"COM{i}" for i in range(1, 10)), *(f"LPT{i}" for i in range(1, 10))}
 MAX_STEM = 100  # well under every filesystem's 255-byte limit, leaving room for the folder on Windows
@@ -49,35 +47,27 @@ def school_filename(school, suffix: str) -> str:
     return safe_filename(f"{school.urn} {school.name}", suffix)
 
 
-def part_path(path: Path) -> Path:
-    """The temporary name a file is written under before it is renamed into place."""
-    return path.with_name(f".{path.name}.{secrets.token_hex(4)}{PART_SUFFIX}")
-
-
 @contextmanager
 def atomic_file(path: Path | str) -> Iterator[BinaryIO]:
-    """Open a temporary file beside `path`; on leaving the block it is synced and renamed to `path`.
+    """A binary file that becomes `path` only once wholly written and synced (paths.atomic_write).
 
     On any error (or a cancel) the temporary file is removed and the old file,
-    if any, is untouched.  OS errors become one ExportProblem sentence.
+    if any, is untouched.  OS errors become one ExportProblem sentence; a
+    missing folder is one too (an export never makes folders on its own).
     """
     path = Path(path)
-    temporary = part_path(path)
-    stage = "create"
+    if not path.parent.is_dir():
+        raise ExportProblem(problem_sentence(path, FileNotFoundError(errno.ENOENT, "No such folder")))
+    stage = {"now": "write"}
+
+    def replacing() -> None:
+        stage["now"] = "replace"
+
     try:
-        with open(temporary, "xb") as out:
-            stage = "write"
+        with paths.atomic_write(path, before_replace=replacing) as out:
             yield out
-            out.flush()
-            os.fsync(out.fileno())
-        stage = "replace"
-        os.replace(temporary, path)
     except OSError as err:
-        temporary.unlink(missing_ok=True)
-        raise ExportProblem(problem_sentence(path, err, stage)) from None
-    except BaseException:
-        temporary.unlink(missing_ok=True)
-        raise
+        raise ExportProblem(problem_sentence(path, err, stage["now"])) from None
 
 
 def write_bytes(path: Path | str, data: bytes) -> None:
@@ -125,8 +115,8 @@ def ensure_folder(folder: Path | str) -> Path:
     return folder
 
 
-def remove_parts(paths) -> None:
+def remove_parts(targets) -> None:
     """Remove what is left of these files' temporary copies (after worker processes were stopped mid-write)."""
-    for path in map(Path, paths):
-        for leftover in path.parent.glob(f".{glob.escape(path.name)}.*{PART_SUFFIX}"):
+    for path in map(Path, targets):
+        for leftover in path.parent.glob(f"{glob.escape(path.name)}.*{paths.PART_SUFFIX}"):
             leftover.unlink(missing_ok=True)

@@ -179,38 +179,32 @@ def _members(book, formats, briefings: list) -> None:
     _table(sheet, formats, HEADER_ROW, headers, rows, widths, number_formats)
 
 
+def _figures(item) -> str:
+    return "; ".join(
+        f"{f.percent}% {f.text} ({f.phase} schools" + (f", {f.source.short})" if f.source != item.source else ")")
+        for f in item.figures
+    )
+
+
 def _evidence(book, formats, briefing) -> None:
     sheet = book.add_worksheet("Evidence")
-    study = content.study()
     sheet.write(
-        0,
-        0,
-        "Perceived benefits and obstacles of joining a trust (DfE, 2021), with what the register says about each trust",
-        formats.title,
+        0, 0, "What the evidence says about joining a trust, and what the register says about each trust", formats.title
     )
     sheet.write(1, 0, content.evidence_disclaimer(), formats.note)
-    rows = []
-    for t in briefing.trusts:
-        for item in t.evidence:
-            figures = "; ".join(f"{f.percent}% {f.text} ({f.phase} schools)" for f in item.figures)
-            rows.append(
-                [
-                    t.name,
-                    item.kind,
-                    item.title,
-                    figures or "Named by school leaders; no percentage published",
-                    item.this_trust,
-                    f"{study['publisher']}, {study['date']}",
-                ]
-            )
+    rows = [
+        [t.name, item.heading, item.kind, item.title, _figures(item), item.this_trust, item.source.short]
+        for t in briefing.trusts
+        for item in t.evidence.items
+    ]
     _table(
         sheet,
         formats,
         HEADER_ROW,
-        ["Trust", "Kind", "Item", "What schools said", "This trust", "Source"],
+        ["Trust", "Heading", "Kind", "Item", "What schools said", "This trust", "Source"],
         rows,
-        [32, 9, 40, 60, 70, 26],
-        [None] * 6,
+        [32, 28, 9, 40, 60, 70, 24],
+        [None] * 7,
     )
 
 
@@ -226,15 +220,11 @@ def _sources(book, formats, briefings: list) -> None:
     lines = [
         ("Licence", first.attribution[0]),
         ("", first.attribution[1]),
-        (
-            "Data",
-            f"Get Information about Schools, extract of {first.data_date_text}: open state-funded schools in England.",
-        ),
+        ("Data", f"Get Information about Schools, extract of {first.data_date_text}: open state-funded schools."),
         ("Method", content.METHOD),
-        ("Evidence", f"{study['publisher']}, {study['date']}: {study['title']}. {study['url']}"),
+        ("Evidence", f"{study['title']} ({study['publisher']}, {study['date']}). {study['url']}"),
         ("", study["method"]),
-        ("", study["caveat"]),
-        ("", study["benefits_source"]),
+        *[(source.short, f"{source.citation} {source.caveat}") for source in content.sources()],
         ("", content.evidence_disclaimer()),
     ]
     if len(briefings) > 1:
