@@ -70,8 +70,11 @@ def test_maps_are_vector_drawings_not_pictures(pack):
 
 
 def test_a_trust_page_renders_with_its_map(pack, tmp_path):
-    subprocess.run(["pdftoppm", "-r", "50", "-png", "-f", "2", "-l", "2", str(pack), str(tmp_path / "page")],
-                   check=True, timeout=60)
+    subprocess.run(
+        ["pdftoppm", "-r", "50", "-png", "-f", "2", "-l", "2", str(pack), str(tmp_path / "page")],
+        check=True,
+        timeout=60,
+    )
     image = QImage(str(next(tmp_path.glob("page*.png"))))
     assert image.width() > 400
     # the map's upper part (below the heading) has land shading, boundaries and dots: many non-white pixels
