@@ -36,6 +36,7 @@ from trustmatch.data.identifiers import parse_urn
 from trustmatch.ui.candidates import CandidateModel, CandidateTable
 from trustmatch.ui.controls import ControlsPanel
 from trustmatch.ui.detail import DetailPanel
+from trustmatch.ui.exports import ExportActions
 from trustmatch.ui.map_view import GOVERNANCE_COLOURS, GOVERNANCE_LABELS, MapView
 from trustmatch.ui.messages import WARNING, MessageBar
 from trustmatch.ui.search_box import SchoolSearch
@@ -140,6 +141,7 @@ class MainWindow(QMainWindow):
         s.subscribe(lambda changed: self.messages.show_message(s.notice, WARNING, key="notice", seconds=8), {NOTICE})
         self.tasks.running_changed.connect(lambda running: self.import_action.setEnabled(not running))
         self.tasks.running_changed.connect(lambda running: self.restore_action.setEnabled(not running))
+        self.tasks.running_changed.connect(lambda running: self.export_top_action.setEnabled(not running))
         self._shown_in_detail = None
         self._show_detail()
         self._show_data_source()
@@ -161,6 +163,11 @@ class MainWindow(QMainWindow):
         self.menus: dict[str, QMenu] = {"file": file}
         self.import_action = self._action(file, "&Import GIAS extract...", self.choose_import_file, "Ctrl+I")
         self.restore_action = self._action(file, "&Restore previous data", self.restore_previous)
+        file.addSeparator()
+        self.exports = ExportActions(self, self.session, self.tasks, self.settings)
+        self.export_top_action = self._action(
+            file, "&Export top trusts (CSV, Excel, PDF)...", self.exports.export_top, "Ctrl+E"
+        )
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.Quit)
         view = bar.addMenu("&View")
