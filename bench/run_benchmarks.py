@@ -272,9 +272,96 @@ def bench_window() -> None:
     window.close()
 
 
+def _descendants(pid: int) -> list[int]:
+    found, todo = [], [pid]
+    while todo:
+        parent = todo.pop()
+        for task in Path(f"/proc/{parent}/task").glob("*"):
+            try:
+                children = [int(c) for c in (task / "children").read_text().split()]
+            except OSError:
+                continue
+            found += children
+            todo += children
+    return found
+
+
+def _rss_mb(pid: int) -> float | None:
+    try:
+        status = Path(f"/proc/{pid}/status").read_text()
+    except OSError:
+        return None
+    line = next((x for x in status.splitlines() if x.startswith("VmRSS:")), None)
+    return int(line.split()[1]) / 1024 if line else None
+
+
+def run_watched(args: list[str]) -> tuple[float, dict[int, list[float]]]:
+    """Run a command; its wall time and the resident memory of it and each of its child processes, sampled."""
+    start = time.perf_counter()
+    process = subprocess.Popen(args, cwd=ROOT, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    samples: dict[int, list[float]] = {}
+    while process.poll() is None:
+        for pid in [process.pid, *_descendants(process.pid)]:
+            rss = _rss_mb(pid)
+            if rss is not None:
+                samples.setdefault(pid, []).append(rss)
+        time.sleep(0.5)
+    return time.perf_counter() - start, samples
+
+
+def bench_export(full_batch: bool, pdf_batch: bool) -> None:
+    import tempfile
+
+    from trustmatch.data import dataset as ds
+    from trustmatch.data import paths
+    from trustmatch.export import briefing, pdf, workbook
+    from trustmatch.fit.ranking import PRESETS, Filters, FitEngine
+
+    d = ds.load(paths.bundled_dataset())
+    engine = FitEngine(d)
+    school = d.school_by_urn(113105)
+    folder = Path(tempfile.mkdtemp())
+
+    def pack():
+        return briefing.for_top(d, engine, school, PRESETS["balanced"], Filters(), 10)
+
+    record("Excel workbook of 10 trusts (briefing, 4 sheets, written)",
+           ms(timed(lambda: workbook.write(folder / "x.xlsx", [pack()]), repeat=5)), "< 1 s")
+    pdf.ensure_gui()
+    record("PDF briefing pack of 10 trusts (briefing, layout, maps, written)",
+           f"{timed(lambda: pdf.write(folder / 'x.pdf', pack()), repeat=3):.2f} s", "< 5 s")
+    pages = subprocess.run(["pdfinfo", str(folder / "x.pdf")], capture_output=True, text=True).stdout
+    pages = next((line.split()[-1] for line in pages.splitlines() if line.startswith("Pages")), "?")
+    record("... its pages and size", f"{pages} pages, {(folder / 'x.pdf').stat().st_size / 1e6:.1f} MB", "")
+
+    maintained = [str(d.columns["urn"][i]) for i in range(len(d)) if d.columns["governance"][i] == "maintained"]
+    if not full_batch:
+        maintained = maintained[:1000]
+    urns = folder / "urns.txt"
+    urns.write_text("\n".join(maintained))
+    command = [sys.executable, "-m", "trustmatch", "export", "--urns-file", str(urns), "--top", "10"]
+    elapsed, samples = run_watched(command + ["--format", "csv", "--combined", "--out", str(folder / "csv")])
+    record(f"Batch CSV, {len(maintained):,} maintained schools, top 10 each, one file (fresh process)",
+           f"{elapsed:.1f} s", "< 30 s (all ~10,400)")
+    elapsed, samples = run_watched(command + ["--format", "csv", "--out", str(folder / "csvs")])
+    record("... one file per school", f"{elapsed:.1f} s", "")
+    if pdf_batch:
+        urns.write_text("\n".join(maintained[:: max(1, len(maintained) // 100)][:100]))
+        elapsed, samples = run_watched(command + ["--format", "pdf", "--out", str(folder / "pdf")])
+        record("Batch PDF packs, 100 schools, 10 trusts each (fresh process, all cores)",
+               f"{elapsed:.0f} s", "< 300 s")
+        workers = [series for series in samples.values() if len(series) > 10 and max(series) > 150]
+        flat = "; ".join(
+            f"{statistics.median(s[len(s) // 10: len(s) // 5]):.0f} -> {statistics.median(s[-len(s) // 5:]):.0f} MB"
+            for s in workers
+        )
+        record("... each worker's memory, early in the run -> at its end", flat or "no sample", "flat")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="batch over 1,000 schools, not all")
+    parser.add_argument("--pdf-batch", action="store_true", help="also export PDF packs for 100 schools (minutes)")
     args = parser.parse_args()
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     models = (line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
@@ -285,6 +372,7 @@ def main() -> None:
     bench_engine(full_batch=not args.quick)
     bench_backtest()
     bench_window()
+    bench_export(full_batch=not args.quick, pdf_batch=args.pdf_batch)
     print("\n| Measure | Result | Target |\n|---|---|---|")
     for name, value, target in rows_out:
         print(f"| {name} | {value} | {target} |")

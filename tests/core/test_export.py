@@ -276,3 +276,23 @@ def test_backtest_figures_are_those_of_docs_validation():
     for row in figures["rows"]:
         cells = " | ".join(f"{row[c]:.2f}" if isinstance(row[c], float) else str(row[c]) for c in figures["columns"])
         assert f"| {cells} |" in document, row["ranking"]
+
+
+def test_a_real_shortlist_exports_in_its_order_with_its_notes(dataset, engine, top10, tmp_path):
+    from trustmatch.app.shortlist import ShortlistDocument
+
+    weights = PRESETS["rural primary"]
+    document = ShortlistDocument.new(top10.school, dataset.data_date, weights, Filters())
+    ranking = engine.evaluate(top10.school.index).rank(weights, Filters())
+    for i in (3, 0):
+        document.add(ranking.candidate(i), dataset.data_date, weights)
+    first, second = ranking.candidate(3).trust_code, ranking.candidate(0).trust_code
+    document.set_status(first, "to visit")
+    document.set_notes(first, "=1+1 is not a formula here")
+    document.set_decision(second, "proceed")
+    briefing = content.for_shortlist(dataset, engine, document.shortlist)
+    assert [t.code for t in briefing.trusts] == [first, second] and briefing.preset == "rural primary"
+    _, rows = read_csv(csvfile.write(tmp_path / "s.csv", [briefing]))
+    assert [r["Status"] for r in rows] == ["to visit", "to explore"]
+    assert rows[0]["Notes"] == "'=1+1 is not a formula here" and rows[1]["Decision"] == "Take forward"
+    assert rows[0]["Rank"] == "4" and "(preset 'rural primary')" not in rows[0]["Filters"]

@@ -85,3 +85,36 @@ def test_an_unwritable_place_is_one_sentence(chosen, qtbot, tmp_path):
         chosen.exports.export(path, lambda: chosen.exports.top_briefing(3))
     assert finished.args == [False]
     assert "pack.xlsx was not saved: there is no folder" in texts(chosen)
+
+
+def test_export_shortlist_keeps_its_order_notes_and_decisions(chosen, qtbot, tmp_path, monkeypatch):
+    import openpyxl
+
+    from trustmatch.app.shortlist import ShortlistDocument
+
+    s = chosen.session
+    document = ShortlistDocument.new(s.school, s.dataset.data_date, s.weights, s.filters)
+    for i in (2, 0):
+        document.add(s.ranking.candidate(i), s.dataset.data_date, s.weights)
+    code = s.ranking.candidate(2).trust_code
+    document.set_notes(code, "Visit in May")
+    document.set_decision(code, "proceed")
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: (str(tmp_path / "short.xlsx"), ""))
+    with qtbot.waitSignal(chosen.tasks.finished, timeout=60_000) as finished:
+        chosen.exports.export_shortlist(document)
+    assert finished.args == [True]
+    sheet = openpyxl.load_workbook(tmp_path / "short.xlsx")["Trusts"]
+    headers = [c.value for c in sheet[4]]
+    rows = [dict(zip(headers, (c.value for c in row))) for row in sheet.iter_rows(min_row=5)]
+    assert [r["Rank"] for r in rows] == [3, 1]
+    assert rows[0]["Notes"] == "Visit in May" and rows[0]["Decision"] == "Take forward"
+    assert "Saved an Excel workbook of 2 trusts for Ottery St Mary Primary School" in texts(chosen)
+
+
+def test_an_empty_shortlist_says_so(chosen, monkeypatch):
+    from trustmatch.app.shortlist import ShortlistDocument
+
+    s = chosen.session
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: pytest.fail("no dialog for an empty shortlist"))
+    chosen.exports.export_shortlist(ShortlistDocument.new(s.school, s.dataset.data_date, s.weights, s.filters))
+    assert "The shortlist is empty" in texts(chosen)

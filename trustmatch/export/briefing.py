@@ -16,11 +16,12 @@ import numpy as np
 
 from trustmatch import __version__
 from trustmatch.app.problems import UserError
+from trustmatch.app.shortlist import preset_of
 from trustmatch.data import paths
 from trustmatch.data.dataset import attribution, long_date
 from trustmatch.fit import evidence
 from trustmatch.fit.criteria import CRITERIA
-from trustmatch.fit.ranking import PRESETS, Filters
+from trustmatch.fit.ranking import Filters
 
 # The method in brief, for the cover of a pack and the sources sheet (docs/scoring.md has the detail).
 METHOD = (
@@ -144,9 +145,7 @@ class Briefing:
 
     @property
     def preset(self) -> str | None:
-        return next(
-            (n for n, p in PRESETS.items() if all(float(p[c]) == float(self.weights[c]) for c in CRITERIA)), None
-        )
+        return preset_of(self.weights)
 
     @property
     def weights_text(self) -> str:

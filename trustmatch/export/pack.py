@@ -78,7 +78,7 @@ def cover(b) -> str:
         "<h2>The trusts in this pack</h2>",
         f"{TABLE}<tr><th>#</th><th>Trust</th><th class='score'>Total</th>",
         "".join(f"<th class='score'>{c.capitalize()}</th>" for c in CRITERIA),
-        "<th>Nearest</th>" + ("<th>Status</th>" if b.has_notes else "") + "</tr>",
+        "<th class='num'>Nearest</th>" + ("<th>&nbsp;&nbsp;Status</th>" if b.has_notes else "") + "</tr>",
     ]
     for t in b.trusts:
         c = t.candidate
@@ -86,8 +86,8 @@ def cover(b) -> str:
             f"<tr><td>{c.rank if c.rank is not None else '-'}</td><td>{_e(t.name)}</td>"
             f"<td class='score'>{c.total:.0f}</td>"
             + "".join(f"<td class='score'>{c.scores[n]:.0f}</td>" for n in CRITERIA)
-            + f"<td>{c.nearest_km:.1f} km</td>"
-            + (f"<td>{_e(t.note.status)}</td>" if b.has_notes and t.note else "")
+            + f"<td class='num'>{c.nearest_km:.1f} km</td>"
+            + (f"<td>&nbsp;&nbsp;{_e(t.note.status)}</td>" if b.has_notes and t.note else "")
             + "</tr>"
         )
     parts.append("</table>")

@@ -18,9 +18,9 @@ from trustmatch.export import briefing as content
 from trustmatch.export.files import school_filename
 
 FORMATS = {  # suffix -> (file dialog filter, words for the message)
-    ".xlsx": ("Excel workbook (*.xlsx)", "Excel workbook"),
-    ".pdf": ("PDF briefing pack (*.pdf)", "briefing pack"),
-    ".csv": ("CSV, UTF-8 (*.csv)", "CSV file"),
+    ".xlsx": ("Excel workbook (*.xlsx)", "an Excel workbook"),
+    ".pdf": ("PDF briefing pack (*.pdf)", "a briefing pack"),
+    ".csv": ("CSV, UTF-8 (*.csv)", "a CSV file"),
 }
 FOLDER_KEY = "export/folder"
 TOP_KEY = "export/top"
@@ -62,7 +62,24 @@ class ExportActions(QObject):
             raise UserError(f"No trust passes the filters for {s.school.name}; loosen them before exporting.")
         return content.for_top(s.dataset, s.engine, s.school, s.weights, s.filters, top, s.ranking)
 
+    def shortlist_briefing(self, document):
+        if document is None or not document.shortlist.entries:
+            raise UserError("The shortlist is empty: add trusts to it before exporting it.")
+        s = self.session
+        return content.for_shortlist(s.dataset, s.engine, document.shortlist)
+
     # --- asking ------------------------------------------------------------------------
+
+    def export_shortlist(self, document) -> None:
+        """Ask where, then export the shortlist as it is now (its order, notes, status and decisions)."""
+        try:
+            briefing = self.shortlist_briefing(document)
+        except UserError as err:
+            self.tasks.bar.show_message(str(err), key="export")
+            return
+        path = self.ask_path(briefing.school, "Export shortlist")
+        if path is not None:
+            self.export(path, lambda: briefing)
 
     def export_top(self) -> None:
         """Ask how many trusts and where, then export."""
@@ -104,12 +121,11 @@ class ExportActions(QObject):
         except UserError as err:
             self.tasks.bar.show_message(str(err), key="export")
             return False
-        what = FORMATS.get(path.suffix.lower(), ("", "file"))[1]
+        what = FORMATS.get(path.suffix.lower(), ("", "a file"))[1]
 
         def done(written: Path) -> str:
             count = len(briefing.trusts)
-            return f"Saved a {what} of {count} trust{'s' if count != 1 else ''} for {briefing.school.name}: {written}"
+            return f"Saved {what} of {count} trust{'s' if count != 1 else ''} for {briefing.school.name}: {written}"
 
-        return self.tasks.run(
-            f"Export {what}", lambda task: write(path, briefing, task), done, kept="No file was written."
-        )
+        title = "Export " + what.split(" ", 1)[1]
+        return self.tasks.run(title, lambda task: write(path, briefing, task), done, kept="No file was written.")
