@@ -106,3 +106,21 @@ def test_missing_folder_and_cancel_leave_nothing(top5, tmp_path, qapp):
     with pytest.raises(Cancelled):
         pdf.write(tmp_path / "x.pdf", top5, task)
     assert list(tmp_path.iterdir()) == []
+
+
+@pytest.mark.slow
+def test_a_batch_of_packs_in_worker_processes(dataset, engine, tmp_path):
+    """Spawned workers, each with its own offscreen Qt, write one pack per school; a bad school fails alone."""
+    from trustmatch.data import paths
+    from trustmatch.export.batch import Job, export_schools
+
+    # 116883, a Catholic primary, has no trust of its own diocese within 50 km
+    rows = [dataset.index_of_urn(u) for u in (113105, 100000, 116883, 111456)]
+    job = Job("pdf", tmp_path, PRESETS["balanced"], Filters(), 2, paths.bundled_dataset())
+    result = export_schools(dataset, engine, rows, job, processes=2)
+    assert [o.urn for o in result.failures] == [116883]
+    assert "no trust is left" in result.failures[0].problem
+    written = sorted(p.name for p in tmp_path.iterdir())
+    assert len(written) == 3 and all(name.endswith(".pdf") for name in written)
+    for path in tmp_path.iterdir():
+        assert "Candidate trusts for" in poppler("pdfinfo", str(path))
