@@ -32,9 +32,9 @@ def expect(condition: bool, problem: str) -> None:
 
 
 class SelfTest:
-    def __init__(self, folder: Path, out=sys.stdout):
+    def __init__(self, folder: Path, out=None):
         self.folder = folder
-        self.out = out
+        self.out = out or sys.stdout
         self.dataset = None
         self.school = None
         self.session = None
@@ -113,6 +113,7 @@ class SelfTest:
             expect(window.grab().save(str(path)), f"the window could not be saved to {path}")
         finally:
             window.close()
+            window.deleteLater()
         image = QImage(str(path))
         expect(image.width() == 1280 and image.height() == 800, f"window image is {image.width()}x{image.height()}")
         small = image.scaled(160, 100)
@@ -128,7 +129,7 @@ class SelfTest:
             ("data", None, self.data),
             ("find", "data", self.find),
             ("rank", "find", self.rank),
-            ("grid refs", "find", self.grid_references),
+            ("grid-refs", "find", self.grid_references),
             ("window", "rank", self.window),
         ]
 
