@@ -65,12 +65,14 @@ def bench_data() -> None:
         "print(time.perf_counter()-t, t1-t)"
     )
     runs = fresh_runs(code, 5)
-    record("Load bundled dataset + trusts (fresh process, imports incl.)", ms(statistics.median(r[1] for r in runs)), "< 500 ms")
+    loaded = ms(statistics.median(r[1] for r in runs))
+    record("Load bundled dataset + trusts (fresh process, imports incl.)", loaded, "< 500 ms")
     record("... + search index", ms(statistics.median(r[0] for r in runs)), "< 500 ms")
 
     code = (
         "import resource, time; t=time.perf_counter()\n"
-        "from trustmatch.data import paths; from trustmatch.data.gias import import_gias; from trustmatch.data.dataset import Dataset, save\n"
+        "from trustmatch.data import paths; from trustmatch.data.gias import import_gias\n"
+        "from trustmatch.data.dataset import Dataset, save\n"
         "import tempfile, pathlib\n"
         "d = Dataset.from_import(import_gias(paths.bundled_raw_extract()))\n"
         "save(d, pathlib.Path(tempfile.mkdtemp()) / 'd.json.gz')\n"
@@ -80,11 +82,15 @@ def bench_data() -> None:
     record("Full GIAS import, 51,866 rows (read, derive, save)", f"{min(r[0] for r in runs):.2f} s", "< 15 s")
     record("... peak memory (max RSS of the process)", f"{max(r[1] for r in runs) / 1024:.0f} MB", "recorded")
 
-    from trustmatch.data import dataset as ds, paths
+    from trustmatch.data import dataset as ds
+    from trustmatch.data import paths
 
     d = ds.load(paths.bundled_dataset())
     finder = d.finder
-    queries = ["st marys cofe primary bristol", "cardinal newman warrington", "BS1 5TS", "100000", "harris academy", "kingswood", "M1"]
+    queries = [
+        "st marys cofe primary bristol", "cardinal newman warrington", "BS1 5TS", "100000", "harris academy",
+        "kingswood", "M1",
+    ]
     per_query = [timed(lambda q=q: finder.search(q), repeat=21) for q in queries]
     record("find: one query over all schools (median of 7 queries)", ms(statistics.median(per_query)), "< 20 ms")
     record("find: slowest of those queries", ms(max(per_query)), "< 20 ms")
@@ -104,7 +110,10 @@ def naive_rank(dataset, engine, row, weights):
             continue
         km = [((dataset.xy[m][0] - x) ** 2 + (dataset.xy[m][1] - y) ** 2) ** 0.5 / 1000 for m in members]
         same_faith = sum(cols["faith"][m] == school.faith for m in members)
-        same_dio = sum(bool(school.diocese) and cols["diocese"][m] == school.diocese and cols["faith"][m] == school.faith for m in members)
+        same_dio = sum(
+            bool(school.diocese) and cols["diocese"][m] == school.diocese and cols["faith"][m] == school.faith
+            for m in members
+        )
         relevant = sum(1 for m in members if cols["phase_group"][m] == school.phase_group)
         near = sum(1 for m, k in zip(members, km) if cols["phase_group"][m] == school.phase_group and k <= 10)
         pupils = sum(cols["pupils"][m] or 0 for m in members)
@@ -123,12 +132,12 @@ def naive_rank(dataset, engine, row, weights):
 
 
 def bench_engine(full_batch: bool) -> None:
-    from trustmatch.data import dataset as ds, paths
-    from trustmatch.fit.ranking import PRESETS, FitEngine, Filters
+    from trustmatch.data import dataset as ds
+    from trustmatch.data import paths
+    from trustmatch.fit.ranking import PRESETS, Filters, FitEngine
 
     d = ds.load(paths.bundled_dataset())
-    d.trusts
-    import networkx, scipy.spatial  # noqa: F401 - import cost is not graph-building cost
+    _ = d.trusts  # built once and cached: not part of the engine's build time
 
     build = timed(lambda: FitEngine(d), repeat=3)
     record("Build graph + trust features (FitEngine)", ms(build), "< 1 s")
@@ -186,16 +195,19 @@ def bench_window() -> None:
         "print(t1 - t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, t2 - t)"
     )
     runs = fresh_runs(code, 5)
-    record("Start to interactive window, all schools drawn (fresh process)", f"{statistics.median(r[0] for r in runs):.2f} s", "< 2 s")
-    record("... to a first school ranked (engine built on first use)", f"{statistics.median(r[2] for r in runs):.2f} s", "")
-    record("Memory of the running app, a school chosen (max RSS)", f"{max(r[1] for r in runs) / 1024:.0f} MB", "aim < 400 MB")
+    start, ranked = statistics.median(r[0] for r in runs), statistics.median(r[2] for r in runs)
+    record("Start to interactive window, all schools drawn (fresh process)", f"{start:.2f} s", "< 2 s")
+    record("... to a first school ranked (engine built on first use)", f"{ranked:.2f} s", "")
+    rss = f"{max(r[1] for r in runs) / 1024:.0f} MB"
+    record("Memory of the running app, a school chosen (max RSS)", rss, "aim < 400 MB")
 
     from PySide6.QtGui import QImage, QPainter
     from PySide6.QtWidgets import QApplication
 
     app = QApplication.instance() or QApplication([])
-    from trustmatch.data import dataset as ds, paths
     from trustmatch.app.session import Session
+    from trustmatch.data import dataset as ds
+    from trustmatch.data import paths
     from trustmatch.ui.main_window import MainWindow
 
     d = ds.load(paths.bundled_dataset())
@@ -247,8 +259,11 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="batch over 1,000 schools, not all")
     args = parser.parse_args()
-    cpu = next((line.split(":", 1)[1].strip() for line in Path("/proc/cpuinfo").read_text().splitlines() if line.startswith("model name")), platform.processor())
-    print(f"# {date.today()} · {cpu} · {os.cpu_count()} cores · Python {platform.python_version()} · {platform.platform()}")
+    cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
+    models = (line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
+    cpu = next(models, platform.processor())
+    python = platform.python_version()
+    print(f"# {date.today()} · {cpu} · {os.cpu_count()} cores · Python {python} · {platform.platform()}")
     bench_data()
     bench_engine(full_batch=not args.quick)
     bench_window()

@@ -8,7 +8,6 @@ import subprocess
 import sys
 from pathlib import Path
 
-
 from trustmatch.data import paths
 from trustmatch.data.basemap import Basemap
 from trustmatch.data.dataset import Dataset, load

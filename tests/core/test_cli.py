@@ -6,7 +6,6 @@ import json
 import subprocess
 import sys
 
-
 from trustmatch.launch import main
 
 
@@ -22,7 +21,9 @@ def test_version_names_the_data_date(capsys):
 
 
 def test_python_dash_m_works():
-    result = subprocess.run([sys.executable, "-m", "trustmatch", "--version"], capture_output=True, text=True, timeout=60)
+    result = subprocess.run(
+        [sys.executable, "-m", "trustmatch", "--version"], capture_output=True, text=True, timeout=60
+    )
     assert result.returncode == 0 and "2025-07-18" in result.stdout
 
 

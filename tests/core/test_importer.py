@@ -10,7 +10,7 @@ import pytest
 
 from tests.conftest import gzip_bytes
 from trustmatch.data import paths
-from trustmatch.data.dataset import import_into, load, save, Dataset
+from trustmatch.data.dataset import Dataset, import_into, load, save
 from trustmatch.data.gias import ImportProblem, import_gias
 from trustmatch.progress import Cancelled, Task
 
@@ -39,8 +39,10 @@ def test_known_school_field_by_field(full_import):
     aldgate = d.school_by_urn(100000)
     assert (aldgate.name, aldgate.type, aldgate.phase, aldgate.phase_group) == (
         "The Aldgate School", "Voluntary aided school", "Primary", "primary")
-    assert (aldgate.religious_character, aldgate.faith, aldgate.diocese) == ("Church of England", "cofe", "Diocese of London")
-    assert (aldgate.low_age, aldgate.high_age, aldgate.pupils, aldgate.capacity, aldgate.fsm_pct) == (3, 11, 249, 271, 23.3)
+    assert (aldgate.religious_character, aldgate.faith, aldgate.diocese) == (
+        "Church of England", "cofe", "Diocese of London")
+    assert (aldgate.low_age, aldgate.high_age, aldgate.pupils, aldgate.capacity, aldgate.fsm_pct) == (
+        3, 11, 249, 271, 23.3)
     assert (aldgate.la_code, aldgate.la_name, aldgate.utla_code, aldgate.region, aldgate.region_code) == (
         "201", "City of London", "E09000001", "London", "E12000007")
     assert (aldgate.postcode, aldgate.town, aldgate.easting, aldgate.northing) == ("EC3A 5DE", "London", 533498, 181201)
@@ -62,7 +64,8 @@ def test_known_trust_figures(full_import):
     harris = d.trusts.by_code("3320")
     assert harris.name == "HARRIS FEDERATION" and harris.type == "MAT"
     assert harris.school_count == 55
-    assert harris.schools_by_phase == {"primary": 20, "secondary": 27, "all-through": 3, "alternative provision": 1, "16 plus": 4}
+    assert harris.schools_by_phase == {
+        "primary": 20, "secondary": 27, "all-through": 3, "alternative provision": 1, "16 plus": 4}
     assert (harris.pupils, harris.capacity) == (43_007, 45_024)
     assert harris.regions == {"London": 50, "East of England": 5}
     assert harris.las["Croydon"] == 12

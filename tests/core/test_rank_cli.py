@@ -6,8 +6,8 @@ import csv
 import io
 import json
 
-from trustmatch.launch import main
 from trustmatch.cli.output import safe_cell
+from trustmatch.launch import main
 
 
 def run(capsys, *args):
@@ -29,7 +29,8 @@ def test_rank_json_rows(capsys):
 
 
 def test_rank_weights_and_preset_change_the_order(capsys):
-    _, first, _ = run(capsys, "rank", "143283", "--format", "json", "--any-character", "--weights", "ethos=0,geography=5")
+    _, first, _ = run(
+        capsys, "rank", "143283", "--format", "json", "--any-character", "--weights", "ethos=0,geography=5")
     _, second, _ = run(capsys, "rank", "143283", "--format", "json", "--any-character", "--preset", "church school")
     assert [r["trust_code"] for r in json.loads(first)] != [r["trust_code"] for r in json.loads(second)]
 

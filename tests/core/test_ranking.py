@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
-from hypothesis import given, settings, strategies as st, HealthCheck
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from trustmatch.fit.criteria import CRITERIA
 from trustmatch.fit.ranking import PRESETS, Filters, RankingProblem, parse_weights
@@ -102,7 +103,9 @@ def test_dominating_trust_ranks_above(engine, weights, row):
 
 
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
-@given(weights=weights_strategy, row=st.integers(0, 22_010), criterion=st.sampled_from(CRITERIA), factor=st.floats(1.1, 20))
+@given(
+    weights=weights_strategy, row=st.integers(0, 22_010), criterion=st.sampled_from(CRITERIA), factor=st.floats(1.1, 20)
+)
 def test_raising_a_weight_never_moves_that_criteria_best_trust_down(engine, weights, row, criterion, factor):
     evaluation = engine.evaluate(row)
     before = evaluation.rank(weights, Filters(max_km=None, compatible_only=False))

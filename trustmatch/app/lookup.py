@@ -12,7 +12,9 @@ def load_dataset():
     try:
         return load(paths.active_dataset())
     except DatasetProblem as err:
-        raise UserError(f"{err} Run 'trustmatch import-gias FILE' again, or delete it to use the bundled data.")
+        raise UserError(
+            f"{err} Run 'trustmatch import-gias FILE' again, or delete it to use the bundled data."
+        ) from err
 
 
 def load_dataset_or_bundled():

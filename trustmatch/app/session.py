@@ -8,11 +8,11 @@ listeners which parts changed.
 from __future__ import annotations
 
 import threading
+from collections.abc import Callable
 from dataclasses import replace
-from typing import Callable
 
 from trustmatch.fit.criteria import CRITERIA
-from trustmatch.fit.ranking import PRESETS, Evaluation, FitEngine, Filters, Ranking, check_weights
+from trustmatch.fit.ranking import PRESETS, Evaluation, Filters, FitEngine, Ranking, check_weights
 
 # What changed, for listeners: each is called with the set of these names.
 SCHOOL, RANKING, TRUST, DATA = "school", "ranking", "trust", "data"

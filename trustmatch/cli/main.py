@@ -14,11 +14,10 @@ from pathlib import Path
 from trustmatch import __version__
 from trustmatch.app.lookup import load_dataset, resolve_trust
 from trustmatch.app.problems import UserError
-from trustmatch.cli import rank
+from trustmatch.cli import rank, shortlist
 from trustmatch.cli.output import school_json, table
 from trustmatch.data import paths
 from trustmatch.progress import Cancelled, Task, TerminalBar
-
 
 # --- commands ----------------------------------------------------------------
 
@@ -38,14 +37,16 @@ def cmd_import(args) -> int:
     try:
         dataset = import_into(Path(args.file), target, Task(bar))
     except ImportProblem as err:
-        raise UserError(f"Nothing was imported: {err}")
+        raise UserError(f"Nothing was imported: {err}") from err
     except PermissionError:
-        raise UserError(f"Nothing was imported: the data folder {target.parent} cannot be written to.")
+        raise UserError(f"Nothing was imported: the data folder {target.parent} cannot be written to.") from None
     except OSError as err:
-        raise UserError(f"Nothing was imported: saving to {target.parent} failed ({err.strerror}).")
+        raise UserError(f"Nothing was imported: saving to {target.parent} failed ({err.strerror}).") from err
     meta = dataset.meta
     skipped = ", ".join(f"{n:,} {why}" for why, n in meta.get("skipped", {}).items() if n)
-    print(f"Imported {len(dataset):,} open state-funded schools from {meta['rows_read']:,} rows of {meta['source_name']}")
+    print(
+        f"Imported {len(dataset):,} open state-funded schools from {meta['rows_read']:,} rows of {meta['source_name']}"
+    )
     print(f"Data date {dataset.data_date}; saved to {target}")
     if skipped:
         print(f"Skipped: {skipped}")
@@ -96,7 +97,10 @@ def cmd_trust(args) -> int:
     print()
     print(
         table(
-            [[s.urn, s.name, s.phase, s.la_name, s.postcode, s.pupils if s.pupils is not None else "-"] for s in members],
+            [
+                [s.urn, s.name, s.phase, s.la_name, s.postcode, s.pupils if s.pupils is not None else "-"]
+                for s in members
+            ],
             ["URN", "School", "Phase", "Local authority", "Postcode", "Pupils"],
         )
     )
@@ -136,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_trust)
 
     rank.add_parser(sub)
+    shortlist.add_parser(sub)
     return parser
 
 

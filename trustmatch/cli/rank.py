@@ -12,8 +12,8 @@ from trustmatch.app.lookup import load_dataset, resolve_school
 from trustmatch.app.problems import UserError
 from trustmatch.cli.output import safe_cell, table
 from trustmatch.fit.criteria import CRITERIA
-from trustmatch.progress import Task, TerminalBar
 from trustmatch.fit.ranking import DEFAULT_MAX_KM, PRESETS, Filters, RankingProblem, parse_weights
+from trustmatch.progress import Task, TerminalBar
 
 
 def _distance(text: str) -> float | None:
@@ -32,14 +32,16 @@ def add_parser(sub) -> None:
     p.add_argument("--weights", help="e.g. ethos=2,geography=3,phase=1,capacity=1")
     p.add_argument("--preset", choices=sorted(PRESETS), help="start from a preset's weights")
     p.add_argument("--max-km", type=_distance, default=DEFAULT_MAX_KM,
-                   help=f"only trusts with a school within this many km (default {DEFAULT_MAX_KM:.0f}; 'none' for no limit)")
+                   help=f"only trusts with a school within this many km "
+                   f"(default {DEFAULT_MAX_KM:.0f}; 'none' for no limit)")
     p.add_argument("--any-character", action="store_true",
                    help="also list trusts that do not suit the school's religious character (left out by default)")
     p.add_argument("--min-schools", type=int, help="only trusts with at least this many schools")
     p.add_argument("--max-schools", type=int, help="only trusts with at most this many schools")
     p.add_argument("--region", help="only trusts with a school in this region")
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    p.add_argument("--urns-file", help="rank every school whose URN is in this file (one per line, or a CSV with a URN column)")
+    p.add_argument("--urns-file",
+                   help="rank every school whose URN is in this file (one per line, or a CSV with a URN column)")
     p.set_defaults(func=run)
 
 
@@ -73,9 +75,10 @@ def read_urns(path: str) -> list[str]:
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
-        raise UserError(f"There is no URN file at {path}.")
+        raise UserError(f"There is no URN file at {path}.") from None
     except (OSError, UnicodeDecodeError) as err:
-        raise UserError(f"The URN file {path} could not be read ({getattr(err, 'strerror', None) or 'not text'}).")
+        why = getattr(err, "strerror", None) or "not text"
+        raise UserError(f"The URN file {path} could not be read ({why}).") from err
     rows = list(csv.reader(io.StringIO(text)))
     if rows and any(cell.strip().lower() == "urn" for cell in rows[0]):
         column = [cell.strip().lower() for cell in rows[0]].index("urn")
@@ -98,7 +101,7 @@ def run(args) -> int:
     try:
         weights = parse_weights(args.weights, args.preset)
     except RankingProblem as err:
-        raise UserError(str(err))
+        raise UserError(str(err)) from err
     filters = Filters(args.max_km, not args.any_character, args.min_schools, args.max_schools, args.region)
 
     dataset = load_dataset()
@@ -126,7 +129,7 @@ def run(args) -> int:
         try:
             ranking = engine.evaluate(school.index).rank(weights, filters)
         except RankingProblem as err:
-            raise UserError(str(err))
+            raise UserError(str(err)) from err
         if len(ranking) == 0:
             empty.append(school)
         blocks.append((school, ranking.rows(args.top)))
@@ -139,7 +142,9 @@ def run(args) -> int:
     out = sys.stdout
     if args.format == "json":
         if args.urns_file:
-            document = [{"urn": s.urn, "school": s.name, "candidates": [c.to_json() for c in rows]} for s, rows in blocks]
+            document = [
+                {"urn": s.urn, "school": s.name, "candidates": [c.to_json() for c in rows]} for s, rows in blocks
+            ]
         else:
             document = [c.to_json() for c in blocks[0][1]]
         json.dump(document, out, indent=2, ensure_ascii=False)

@@ -29,7 +29,7 @@ class Basemap:
         self.layers = layers
 
     @classmethod
-    def load(cls, path: Path | None = None) -> "Basemap":
+    def load(cls, path: Path | None = None) -> Basemap:
         document = json.loads(Path(path or paths.map_file("england_bng.json")).read_text(encoding="utf-8"))
         return cls(
             {

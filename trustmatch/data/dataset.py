@@ -127,7 +127,7 @@ class Dataset:
         return SchoolFinder(self)
 
     @classmethod
-    def from_import(cls, result: ImportResult) -> "Dataset":
+    def from_import(cls, result: ImportResult) -> Dataset:
         meta = {
             "data_date": result.data_date,
             "source_name": result.source_name,
@@ -149,7 +149,7 @@ def long_date(iso: str) -> str:
     return f"{day.day} {day:%B %Y}"
 
 
-def attribution(dataset: "Dataset") -> list[str]:
+def attribution(dataset: Dataset) -> list[str]:
     """The licence attribution the app and its exports must show (data/PROVENANCE.md), dated from the data."""
     return [
         "Contains public sector information licensed under the Open Government Licence v3.0. "

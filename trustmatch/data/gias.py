@@ -307,7 +307,7 @@ def import_gias(path: Path | str, task: Task | None = None) -> ImportResult:
                 task.step(0.15 + 0.7 * min(rows_read / expected_rows, 1.0), f"Reading rows ({rows_read:,})")
             if len(row) < len(header):
                 row = row + [""] * (len(header) - len(row))
-            get = lambda name: row[at[name]].strip()  # noqa: E731 - local accessor keeps the loop readable
+            get = lambda name: row[at[name]].strip()  # noqa: E731, B023 - a local accessor for this row only
             urn = _int(get("URN"))
             if urn is None:
                 skipped["rows without a valid URN"] += 1

@@ -46,7 +46,9 @@ def normalise_many(texts: list[str]) -> list[list[str]]:
     folded = _fold("\n".join(t.replace("\n", " ") for t in texts))
     folded = re.sub(r"[^0-9a-z\ufffd\n]+", " ", folded)
     aliases, stop = _TOKEN_ALIASES, _STOPWORDS
-    return [list(dict.fromkeys(aliases.get(w, w) for w in line.split() if w not in stop)) for line in folded.split("\n")]
+    return [
+        list(dict.fromkeys(aliases.get(w, w) for w in line.split() if w not in stop)) for line in folded.split("\n")
+    ]
 
 
 def _postcode_tokens(postcode: str) -> list[str]:

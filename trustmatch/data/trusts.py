@@ -105,7 +105,7 @@ class TrustTable:
         return sorted(hits, key=lambda t: (t.name.lower() != wanted, t.type != "MAT", -t.school_count, t.name))
 
     @classmethod
-    def from_dataset(cls, dataset) -> "TrustTable":
+    def from_dataset(cls, dataset) -> TrustTable:
         cols = dataset.columns
         groups: dict[str, list[int]] = {}
         for row, code in enumerate(cols["trust_code"]):

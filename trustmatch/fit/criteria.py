@@ -76,7 +76,8 @@ def phase(relevant_schools, trust_schools, relevant_within_radius) -> np.ndarray
 def size(schools, pupils) -> np.ndarray:
     """Progress towards the DfE's 10 schools or 7,500 pupils, capped while under 2,000 pupils."""
     pupils = np.asarray(pupils, dtype=float)
-    progress = np.minimum(np.maximum(np.asarray(schools, dtype=float) / BENCHMARK_SCHOOLS, pupils / BENCHMARK_PUPILS), 1.0)
+    progress = np.maximum(np.asarray(schools, dtype=float) / BENCHMARK_SCHOOLS, pupils / BENCHMARK_PUPILS)
+    progress = np.minimum(progress, 1.0)
     return np.where(pupils < SCRUTINY_PUPILS, np.minimum(progress, SCRUTINY_CAP), progress)
 
 
@@ -97,7 +98,9 @@ def weight_in_trust(school_pupils: float, trust_pupils) -> np.ndarray:
 
 
 def capacity(schools, pupils, places, school_pupils: float) -> np.ndarray:
-    return 100.0 * (0.5 * size(schools, pupils) + 0.25 * room(pupils, places) + 0.25 * weight_in_trust(school_pupils, pupils))
+    return 100.0 * (
+        0.5 * size(schools, pupils) + 0.25 * room(pupils, places) + 0.25 * weight_in_trust(school_pupils, pupils)
+    )
 
 
 def total(criteria: np.ndarray, weights: np.ndarray) -> np.ndarray:

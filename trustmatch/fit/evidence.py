@@ -73,20 +73,32 @@ def indicator(name: str, school, trust, candidate, shape) -> str:
             f"{candidate.same_phase_nearby} of this or a related phase within {DEFAULT_RADIUS_KM:.0f} km."
         )
     if name == "identity":
-        return f"This school would be one of {candidate.schools + 1} schools; the trust has {candidate.pupils:,} pupils without it."
+        return (
+            f"This school would be one of {candidate.schools + 1} schools; "
+            f"the trust has {candidate.pupils:,} pupils without it."
+        )
     if name == "burden":
         mark = "above" if candidate.pupils >= BENCHMARK_PUPILS else "below"
-        return f"{candidate.pupils:,} pupils, {mark} the DfE's 7,500 mark for a trust with the capacity to support its schools."
+        return (
+            f"{candidate.pupils:,} pupils, {mark} the DfE's 7,500 mark "
+            "for a trust with the capacity to support its schools."
+        )
     if name == "finance":
-        filled = f"rolls fill {trust.pupils / trust.capacity * 100:.0f}% of places" if trust.capacity else "places not recorded"
-        scrutiny = "; under 2,000 pupils, so under closer DfE financial scrutiny" if candidate.pupils < SCRUTINY_PUPILS else ""
+        filled = (
+            f"rolls fill {trust.pupils / trust.capacity * 100:.0f}% of places" if trust.capacity
+            else "places not recorded"
+        )
+        scrutiny = (
+            "; under 2,000 pupils, so under closer DfE financial scrutiny" if candidate.pupils < SCRUTINY_PUPILS else ""
+        )
         return f"{candidate.pupils:,} pupils; {filled}{scrutiny}."
     if name == "autonomy":
         las = len(trust.las)
         regions = len(trust.regions)
         return (
             f"Spans {las} local authorit{'y' if las == 1 else 'ies'} and {regions} region{'s' if regions != 1 else ''} "
-            f"in {shape.hub_count} hub{'s' if shape.hub_count != 1 else ''}; its nearest school is {candidate.nearest_km:.1f} km away."
+            f"in {shape.hub_count} hub{'s' if shape.hub_count != 1 else ''}; "
+            f"its nearest school is {candidate.nearest_km:.1f} km away."
         )
     raise ValueError(f"unknown evidence indicator {name}")
 

@@ -14,8 +14,8 @@ edges inside trusts (about 25,000) are exactly what defines the hubs.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from collections import Counter
+from dataclasses import dataclass
 
 import networkx as nx
 import numpy as np
@@ -116,7 +116,8 @@ class SchoolTrustGraph:
         owner = trusts.school_trust[members]
         centres = np.array([t.centroid for t in trusts])
         squared = ((dataset.xy[members] - centres[owner]) ** 2).sum(axis=1)
-        spread = np.sqrt(np.bincount(owner, weights=squared, minlength=len(trusts)) / np.bincount(owner, minlength=len(trusts))) / 1000.0
+        counts = np.bincount(owner, minlength=len(trusts))
+        spread = np.sqrt(np.bincount(owner, weights=squared, minlength=len(trusts)) / counts) / 1000.0
         shapes = {}
         for trust in trusts:
             hubs = sorted(hubs_of[trust.code], key=lambda h: (-h.size, h.members[0]))

@@ -13,10 +13,10 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trustmatch.data.trusts import group_reduce, group_starts
 from trustmatch.fit import criteria
 from trustmatch.fit.criteria import CRITERIA
 from trustmatch.fit.graph import DEFAULT_RADIUS_KM, SchoolTrustGraph, Shape
-from trustmatch.data.trusts import group_reduce, group_starts
 
 PRESETS: dict[str, dict[str, float]] = {
     "balanced": {"ethos": 1, "geography": 1, "phase": 1, "capacity": 1},
@@ -26,7 +26,9 @@ PRESETS: dict[str, dict[str, float]] = {
     "strong trust": {"ethos": 1, "geography": 1, "phase": 1, "capacity": 3},
 }
 
-PHASE_GROUPS = ["primary", "secondary", "all-through", "special", "alternative provision", "nursery", "16 plus", "other"]
+PHASE_GROUPS = [
+    "primary", "secondary", "all-through", "special", "alternative provision", "nursery", "16 plus", "other"
+]
 # How much a trust school of one phase group (columns) counts as experience for
 # a school of another (rows): all-through schools teach both primary and
 # secondary; nursery and sixth-form phases sit beside primary and secondary.
@@ -130,7 +132,9 @@ class Candidate:
             "criteria": {n: {"score": round(self.scores[n], 1), "reason": self.reasons[n]} for n in CRITERIA},
             "nearest_km": round(self.nearest_km, 1),
             "nearest_school": self.nearest_school,
-            "nearest_same_phase_km": None if self.nearest_same_phase_km is None else round(self.nearest_same_phase_km, 1),
+            "nearest_same_phase_km": (
+                None if self.nearest_same_phase_km is None else round(self.nearest_same_phase_km, 1)
+            ),
             "hub": self.hub,
             "robustness": None if self.robustness is None else round(self.robustness, 2),
             "schools": self.schools,
@@ -172,7 +176,7 @@ class FitEngine:
             region: np.array([region in t.regions for t in self.candidates]) for region in regions
         }
 
-    def evaluate(self, row: int) -> "Evaluation":
+    def evaluate(self, row: int) -> Evaluation:
         return Evaluation(self, row)
 
 
@@ -276,7 +280,9 @@ class Evaluation:
             keep &= self.engine.in_region[filters.region]
         return keep
 
-    def rank(self, weights: dict[str, float], filters: Filters = Filters(), robustness_top: int = ROBUSTNESS_TOP) -> "Ranking":
+    def rank(
+        self, weights: dict[str, float], filters: Filters = Filters(), robustness_top: int = ROBUSTNESS_TOP
+    ) -> Ranking:
         w = np.array([check_weights(weights)[n] for n in CRITERIA])
         totals = criteria.total(self.scores, w)
         keep = np.flatnonzero(self.mask(filters))
@@ -298,7 +304,9 @@ class Evaluation:
 
 
 class Ranking:
-    def __init__(self, evaluation: Evaluation, weights: np.ndarray, order: np.ndarray, totals: np.ndarray, robustness_top: int):
+    def __init__(
+        self, evaluation: Evaluation, weights: np.ndarray, order: np.ndarray, totals: np.ndarray, robustness_top: int
+    ):
         self.evaluation = evaluation
         self.weights = weights
         self.order = order  # candidate positions, best first
@@ -373,7 +381,8 @@ def explain(ranking: Ranking, k: int, rank_index: int | None) -> Candidate:
     if school.faith == "none":
         ethos = f"No religious character; {of(ev.same_faith[k])} trust schools have none either"
     else:
-        ethos = f"{_faith_label(school.faith)} school; {of(ev.same_faith[k])} trust schools are {_faith_label(school.faith)}"
+        faith = _faith_label(school.faith)
+        ethos = f"{faith} school; {of(ev.same_faith[k])} trust schools are {faith}"
         if school.diocese:
             ethos += f", {int(ev.same_diocese[k])} in the {school.diocese}"
     if not ev.compatible[k]:
@@ -384,11 +393,15 @@ def explain(ranking: Ranking, k: int, rank_index: int | None) -> Candidate:
         geography += f"; would join its {hub.name} hub of {hub.size} school{'s' if hub.size != 1 else ''}"
     else:
         geography += f"; would be an outpost beyond {e.radius_km:.0f} km of any of its schools"
-    geography += f"; {shape.largest_share * 100:.0f}% of the trust in its largest hub ({shape.hub_count} hub{'s' if shape.hub_count != 1 else ''}, spread {shape.spread_km:.0f} km)"
+    hubs = f"{shape.hub_count} hub{'s' if shape.hub_count != 1 else ''}"
+    share = f"{shape.largest_share * 100:.0f}%"
+    geography += f"; {share} of the trust in its largest hub ({hubs}, spread {shape.spread_km:.0f} km)"
 
-    phase_text = f"{school.phase_group.capitalize()} school; {of(round(ev.relevant[k]))} trust schools of this or a related phase"
+    relevant = of(round(ev.relevant[k]))
+    phase_text = f"{school.phase_group.capitalize()} school; {relevant} trust schools of this or a related phase"
     if np.isfinite(same_phase_km):
-        phase_text += f", nearest same-phase {same_phase_km:.1f} km, {int(ev.relevant_near[k])} within {e.radius_km:.0f} km"
+        near = int(ev.relevant_near[k])
+        phase_text += f", nearest same-phase {same_phase_km:.1f} km, {near} within {e.radius_km:.0f} km"
     else:
         phase_text += "; none of the same phase"
 
@@ -397,7 +410,11 @@ def explain(ranking: Ranking, k: int, rank_index: int | None) -> Candidate:
     school_pupils = school.pupils or 0
     capacity_text = (
         f"{n} schools, {pupils:,} pupils (DfE expects 10 schools or 7,500 pupils); {filled}; "
-        + (f"this school would be {school_pupils / max(pupils + school_pupils, 1) * 100:.0f}% of its pupils" if school.pupils else "this school's roll is not recorded")
+        + (
+            f"this school would be {school_pupils / max(pupils + school_pupils, 1) * 100:.0f}% of its pupils"
+            if school.pupils
+            else "this school's roll is not recorded"
+        )
     )
     if pupils < criteria.SCRUTINY_PUPILS:
         capacity_text += "; under 2,000 pupils, so under closer DfE scrutiny"

@@ -9,10 +9,15 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegat
 SORT_ROLE = Qt.UserRole + 1  # raw values, so numbers sort as numbers
 CODE_ROLE = Qt.UserRole + 2
 
-COLUMNS = ["#", "Trust", "Total", "Ethos", "Geography", "Phase", "Capacity", "Robust", "Schools", "Pupils", "Nearest km"]
+COLUMNS = [
+    "#", "Trust", "Total", "Ethos", "Geography", "Phase", "Capacity", "Robust", "Schools", "Pupils", "Nearest km"
+]
 SCORE_COLUMNS = {2, 3, 4, 5, 6}
 TOOLTIPS = {
-    "Robust": "Share of nearby weightings (each weight changed by up to about half or double) under which this trust stays in the top 5",
+    "Robust": (
+        "Share of nearby weightings (each weight changed by up to about half or double) "
+        "under which this trust stays in the top 5"
+    ),
     "Nearest km": "Straight-line distance from the chosen school to the trust's nearest school",
     "Total": "Weighted mean of the four criteria, 0-100",
 }

@@ -4,8 +4,17 @@ from __future__ import annotations
 
 from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QCheckBox, QComboBox, QDoubleSpinBox, QFormLayout, QGroupBox, QHBoxLayout, QLabel, QSlider, QSpinBox,
-    QVBoxLayout, QWidget,
+    QCheckBox,
+    QComboBox,
+    QDoubleSpinBox,
+    QFormLayout,
+    QGroupBox,
+    QHBoxLayout,
+    QLabel,
+    QSlider,
+    QSpinBox,
+    QVBoxLayout,
+    QWidget,
 )
 
 from trustmatch.fit.criteria import CRITERIA
@@ -89,7 +98,10 @@ class FiltersPanel(QGroupBox):
         self.max_km.setAccessibleName("Maximum distance to the trust's nearest school")
         layout.addRow("have a school &within", self.max_km)
         self.compatible = QCheckBox("suit the school's religious &character")
-        self.compatible.setToolTip("Church schools need diocesan consent to join a trust; Catholic schools join Catholic trusts of their diocese")
+        self.compatible.setToolTip(
+            "Church schools need diocesan consent to join a trust; "
+            "Catholic schools join Catholic trusts of their diocese"
+        )
         layout.addRow(self.compatible)
         sizes = QHBoxLayout()
         self.min_schools = QSpinBox()
@@ -111,10 +123,9 @@ class FiltersPanel(QGroupBox):
         self.region.addItem("any region")
         self.region.addItems(regions)
         layout.addRow("work in &region", self.region)
-        for widget, signal in [
-            (self.max_km, self.max_km.valueChanged), (self.compatible, self.compatible.toggled),
-            (self.min_schools, self.min_schools.valueChanged), (self.max_schools, self.max_schools.valueChanged),
-            (self.region, self.region.currentIndexChanged),
+        for signal in [
+            self.max_km.valueChanged, self.compatible.toggled, self.min_schools.valueChanged,
+            self.max_schools.valueChanged, self.region.currentIndexChanged,
         ]:
             signal.connect(self._changed)
         self._quiet = False

@@ -8,14 +8,22 @@ from html import escape
 from PySide6.QtCore import QByteArray, QSettings, Qt
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
-    QFileDialog, QLabel, QLineEdit, QMainWindow, QMessageBox, QProgressDialog, QSplitter, QToolBar, QVBoxLayout,
+    QFileDialog,
+    QLabel,
+    QLineEdit,
+    QMainWindow,
+    QMessageBox,
+    QProgressDialog,
+    QSplitter,
+    QToolBar,
+    QVBoxLayout,
     QWidget,
 )
 
 from trustmatch import __version__
+from trustmatch.app.session import DATA, RANKING, SCHOOL, TRUST, Session
 from trustmatch.data import paths
 from trustmatch.data.dataset import attribution
-from trustmatch.app.session import DATA, RANKING, SCHOOL, TRUST, Session
 from trustmatch.ui.candidates import CandidateModel, CandidateTable
 from trustmatch.ui.controls import ControlsPanel
 from trustmatch.ui.detail import DetailPanel
@@ -82,7 +90,10 @@ class MainWindow(QMainWindow):
         toolbar.setMovable(False)
         toolbar.addWidget(self.search)
         self.legend = QLabel(
-            "  ".join(f"<span style='color:{c}; font-size:14pt'>&#9679;</span> {GOVERNANCE_LABELS[s]}" for s, c in GOVERNANCE_COLOURS.items())
+            "  ".join(
+                f"<span style='color:{c}; font-size:14pt'>&#9679;</span> {GOVERNANCE_LABELS[s]}"
+                for s, c in GOVERNANCE_COLOURS.items()
+            )
             + "  <span style='font-size:14pt'>&#9733;</span> chosen school"
             + "  <span style='color:#D55E00; font-size:14pt'>&#9679;</span> selected trust"
             + "  <span style='color:#4B2A86; font-size:14pt'>&#9675;</span> trust hub (Ctrl+T)"
@@ -130,7 +141,9 @@ class MainWindow(QMainWindow):
         self._action(view, "&Find school", self.focus_search, QKeySequence.Find)
         self._action(view, "Zoom to &England", self.map.zoom_to_england, "Ctrl+0")
         self._action(view, "Zoom to &my school", self.map.zoom_to_school, "Ctrl+M")
-        self.trust_layer_action = self._action(view, "Show &trusts on the map", self.show_trust_layer, "Ctrl+T", checkable=True)
+        self.trust_layer_action = self._action(
+            view, "Show &trusts on the map", self.show_trust_layer, "Ctrl+T", checkable=True
+        )
         view.addSeparator()
         self._action(view, "Go to the &map", self.map.setFocus, "Ctrl+1")
         self._action(view, "Go to the candidate &table", self.table.setFocus, "Ctrl+2")
@@ -261,7 +274,8 @@ class MainWindow(QMainWindow):
     def about(self) -> None:
         d = self.session.dataset
         text = (
-            f"<h3>TrustMatch {__version__}</h3><p>Helps a school in England find a multi-academy trust that fits it.</p>"
+            f"<h3>TrustMatch {__version__}</h3>"
+            "<p>Helps a school in England find a multi-academy trust that fits it.</p>"
             f"<p>Data: GIAS of {escape(d.data_date)} ({escape(d.source_name)}).</p>"
             + "".join(f"<p><small>{escape(line)}</small></p>" for line in attribution(d))
             + "<p><small>Benefits and obstacles: Department for Education (17 November 2021), Schools' views on the "

@@ -123,7 +123,9 @@ class MapView(pg.PlotWidget):
         self.schools.setZValue(0)
         self.addItem(self.schools)
         # hollow rings, so the schools stay visible beneath ~3,000 hubs
-        self.trust_layer = pg.ScatterPlotItem(pxMode=True, pen=pg.mkPen(TRUST_LAYER_COLOUR, width=1), brush=pg.mkBrush(0, 0, 0, 0))
+        self.trust_layer = pg.ScatterPlotItem(
+            pxMode=True, pen=pg.mkPen(TRUST_LAYER_COLOUR, width=1), brush=pg.mkBrush(0, 0, 0, 0)
+        )
         self.trust_layer.setZValue(1)
         self.trust_layer.sigClicked.connect(self._trust_layer_clicked)
         self.trust_layer.setVisible(False)
@@ -131,7 +133,9 @@ class MapView(pg.PlotWidget):
         self.links = pg.PlotDataItem(pen=pg.mkPen(TRUST_COLOUR, width=1.2), connect="pairs")
         self.links.setZValue(2)
         self.addItem(self.links)
-        self.members = pg.ScatterPlotItem(pxMode=True, size=9, pen=pg.mkPen("k", width=1), brush=pg.mkBrush(TRUST_COLOUR))
+        self.members = pg.ScatterPlotItem(
+            pxMode=True, size=9, pen=pg.mkPen("k", width=1), brush=pg.mkBrush(TRUST_COLOUR)
+        )
         self.members.setZValue(3)
         self.addItem(self.members)
         self.nearest_line = pg.PlotDataItem(pen=pg.mkPen("k", width=1.5, style=Qt.DashLine))
@@ -140,7 +144,9 @@ class MapView(pg.PlotWidget):
         self.nearest_label = pg.TextItem(color="k", anchor=(-0.15, -0.15), fill=pg.mkBrush(255, 255, 255, 210))
         self.nearest_label.setZValue(4.5)
         self.addItem(self.nearest_label)
-        self.chosen = pg.ScatterPlotItem(pxMode=True, size=22, symbol="star", pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush("k"))
+        self.chosen = pg.ScatterPlotItem(
+            pxMode=True, size=22, symbol="star", pen=pg.mkPen("w", width=1.5), brush=pg.mkBrush("k")
+        )
         self.chosen.setZValue(5)
         self.addItem(self.chosen)
 
@@ -227,13 +233,17 @@ class MapView(pg.PlotWidget):
         if self._chosen_row is None:
             return
         x, y = self.dataset.xy[self._chosen_row]
-        self.view.setRange(xRange=(x - half_width_m, x + half_width_m), yRange=(y - half_width_m, y + half_width_m), padding=0)
+        self.view.setRange(
+            xRange=(x - half_width_m, x + half_width_m), yRange=(y - half_width_m, y + half_width_m), padding=0
+        )
 
     def keyPressEvent(self, event):
         key = event.key()
         (x0, x1), (y0, y1) = self.view.viewRange()
         step_x, step_y = (x1 - x0) * 0.1, (y1 - y0) * 0.1
-        moves = {Qt.Key_Left: (-step_x, 0), Qt.Key_Right: (step_x, 0), Qt.Key_Up: (0, step_y), Qt.Key_Down: (0, -step_y)}
+        moves = {
+            Qt.Key_Left: (-step_x, 0), Qt.Key_Right: (step_x, 0), Qt.Key_Up: (0, step_y), Qt.Key_Down: (0, -step_y)
+        }
         if key in moves:
             self.view.translateBy(x=moves[key][0], y=moves[key][1])
         elif key in (Qt.Key_Plus, Qt.Key_Equal) or event.matches(QKeySequence.ZoomIn):

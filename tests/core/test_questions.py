@@ -1,0 +1,118 @@
+"""Questions to ask a candidate trust: each rule fires on real schools and trusts when it should, and only then."""
+
+from __future__ import annotations
+
+import pytest
+
+from trustmatch.fit.questions import questions_for
+from trustmatch.fit.ranking import PRESETS
+
+PORTBURY = 143283  # St Mary's CofE Primary, Portbury: Diocese of Bath and Wells, in Lighthouse Schools Partnership
+SHIREHAMPTON = 132196  # Shirehampton Primary, Bristol: community primary, no religious character
+SINAI = 101549  # Sinai Jewish Primary
+BILLESDON = 120115  # Billesdon CofE Primary: Diocese of Leicester
+WOODBRIDGE = 131201  # The Woodbridge Park Education Service: alternative provision
+LIGHTCLIFFE = 137036  # Lightcliffe Academy: one of Abbey MAT's three secondaries
+
+BATH_AND_WELLS = "2250"  # 45 schools, 43 CofE, 3 km from Portbury
+KALEIDOSCOPE = "16798"  # 7 primaries, 2,011 pupils
+CATHEDRAL = "16026"  # 10 of 12 schools without religious character
+JEWISH_COMMUNITY = "17202"  # 4 Jewish primaries, 1,282 pupils
+BELLEVUE = "2288"  # 12 primaries, none with a religious character
+PETERBOROUGH = "4192"  # Peterborough diocesan trust, 17 km from Billesdon
+RISE = "3722"  # CofE trust 4.5 km from Billesdon, in the Diocese of Leicester
+LIFT = "2053"  # 57 schools, no alternative provision
+ORCHARD_HILL = "4100"  # special schools and one alternative provision
+ORMISTON = "4106"  # three alternative-provision schools
+ABBEY = "2046"
+
+ALWAYS = ["offer", "central-charge", "delegation", "local-governance"]
+
+
+@pytest.fixture(scope="module")
+def ask(engine, dataset):
+    def questions(urn: int, code: str):
+        school = dataset.school_by_urn(urn)
+        candidate = engine.evaluate(dataset.index_of_urn(urn)).rank(PRESETS["balanced"]).candidate_for(code)
+        return {q.key: q for q in questions_for(candidate, school, dataset.trusts.by_code(code))}
+
+    return questions
+
+
+def test_the_always_questions_come_last_for_a_close_fitting_trust(ask):
+    # Bath and Wells DAT for Portbury: near, big enough, CofE, in the school's diocese, all primaries.
+    questions = ask(PORTBURY, BATH_AND_WELLS)
+    assert list(questions) == ["identity"] + ALWAYS
+    assert "one of 46 schools" in questions["identity"].text
+    assert "top slice" in questions["central-charge"].text
+    assert "scheme of delegation" in questions["delegation"].text
+    assert "3 local authorities" in questions["delegation"].why
+    assert "foundation governors" in questions["local-governance"].text  # a church school
+    assert "its nearest primary school is 3 km away" in questions["offer"].why
+
+
+def test_every_question_is_worded_and_keyed_once(ask):
+    for urn, code in [(PORTBURY, CATHEDRAL), (BILLESDON, PETERBOROUGH), (WOODBRIDGE, LIFT), (SINAI, JEWISH_COMMUNITY)]:
+        questions = ask(urn, code)
+        assert 4 <= len(questions) <= 8
+        assert list(questions)[-4:] == ALWAYS
+        assert all(q.theme and q.text.endswith("?") and q.why for q in questions.values())
+
+
+def test_a_far_trust_is_asked_how_support_reaches_the_school(ask):
+    far = ask(BILLESDON, PETERBOROUGH)["local-support"]
+    assert "Cottingham Church of England Primary School, is 17 km away" in far.text
+    assert "December 2016" in far.why
+    assert "local-support" not in ask(BILLESDON, RISE)
+
+
+def test_a_small_trust_is_asked_about_growth_and_central_capacity(ask):
+    small = ask(PORTBURY, KALEIDOSCOPE)["growth"]
+    assert "With 7 schools and 2,011 pupils" in small.text and "central team" in small.text
+    assert "2022 White Paper" in small.why and "closer financial scrutiny" not in small.why
+    tiny = ask(SINAI, JEWISH_COMMUNITY)["growth"]
+    assert "1,282 pupils" in tiny.text and "closer financial scrutiny" in tiny.why  # under 2,000
+    assert "growth" not in ask(PORTBURY, BATH_AND_WELLS)
+    assert "growth" not in ask(WOODBRIDGE, ORCHARD_HILL)  # 14 schools, though under 7,500 pupils
+
+
+def test_a_large_trust_is_asked_about_identity_and_voice(ask):
+    assert "We would be one of 58 schools" in ask(WOODBRIDGE, LIFT)["identity"].text
+    assert "identity" not in ask(PORTBURY, KALEIDOSCOPE)
+    assert "identity" not in ask(WOODBRIDGE, ORCHARD_HILL)
+
+
+def test_a_trust_of_another_religious_character_is_asked_how_the_schools_character_is_kept(ask):
+    jewish = ask(SINAI, BELLEVUE)["religious-character"]
+    assert "All 12 schools of the trust have no religious character; ours is Jewish" in jewish.text
+    church_trust = ask(SHIREHAMPTON, BATH_AND_WELLS)["religious-character"]
+    assert "are Church of England; ours has none" in church_trust.text
+    assert "keeps its own character" in church_trust.why
+    cofe_school = ask(PORTBURY, CATHEDRAL)["religious-character"]
+    assert "have no religious character; ours is Church of England" in cofe_school.text
+    for urn, code in [(SINAI, JEWISH_COMMUNITY), (PORTBURY, BATH_AND_WELLS), (BILLESDON, RISE)]:
+        assert "religious-character" not in ask(urn, code)
+        assert "diocese" not in ask(urn, code)
+
+
+def test_a_church_trust_of_another_diocese_is_asked_about_consent(ask):
+    other = ask(BILLESDON, PETERBOROUGH)
+    assert "religious-character" not in other  # all 36 are Church of England
+    assert "None of the trust's schools is in the Diocese of Leicester" in other["diocese"].text
+    assert "the Diocese of Peterborough" in other["diocese"].text
+    assert "consent" in other["diocese"].why
+
+
+def test_few_schools_of_the_phase_is_asked_about_phase_expertise(ask):
+    none = ask(WOODBRIDGE, LIFT)["phase-expertise"]
+    assert "None of the trust's 57 schools is an alternative-provision school like ours" in none.text
+    one = ask(WOODBRIDGE, ORCHARD_HILL)["phase-expertise"]
+    assert "Only 1 of the trust's 14 schools is an alternative-provision school" in one.text
+    assert "phase-expertise" not in ask(WOODBRIDGE, ORMISTON)  # three of them
+    assert "phase-expertise" not in ask(PORTBURY, BATH_AND_WELLS)
+
+
+def test_the_school_is_not_counted_in_its_own_trust(ask, dataset):
+    assert dataset.trusts.by_code(ABBEY).schools_by_phase["secondary"] == 3  # Lightcliffe among them
+    own = ask(LIGHTCLIFFE, ABBEY)["phase-expertise"]
+    assert "Only 2 of the trust's 7 schools are secondary schools" in own.text
