@@ -41,7 +41,8 @@ def build_with_pyinstaller() -> None:
     from PyInstaller.building.build_main import main as build
 
     compat.check_requirements()
-    build(None, os.path.abspath(__file__), noconfirm=True, distpath=args.distpath, workpath=args.workpath, clean_build=args.clean)
+    spec = os.path.abspath(__file__)
+    build(None, spec, noconfirm=True, distpath=args.distpath, workpath=args.workpath, clean_build=args.clean)
 
 
 if "SPECPATH" not in globals():  # run as a script, not by PyInstaller
@@ -56,9 +57,13 @@ from trustmatch.data.paths import SHIPPED  # noqa: E402
 
 NAME = "TrustMatch"
 ICONS = os.path.join(ROOT, "resources", "icons")
+ICON = {"darwin": os.path.join(ICONS, "trustmatch.icns"), "win32": os.path.join(ICONS, "trustmatch.ico")}
 
 # (source, folder in the bundle): a shipped folder keeps its name, a shipped file goes into its folder.
-datas = [(os.path.join(ROOT, item), item if os.path.isdir(os.path.join(ROOT, item)) else os.path.dirname(item)) for item in SHIPPED]
+datas = [
+    (os.path.join(ROOT, item), item if os.path.isdir(os.path.join(ROOT, item)) else os.path.dirname(item))
+    for item in SHIPPED
+]
 datas.append((os.path.join(ROOT, "LICENSE"), "."))
 
 excludes = [
@@ -106,7 +111,13 @@ pyz = PYZ(a.pure)  # noqa: F821
 def version_resource():
     """Windows file properties (name, version, licence) from trustmatch.__version__."""
     from PyInstaller.utils.win32.versioninfo import (
-        FixedFileInfo, StringFileInfo, StringStruct, StringTable, VarFileInfo, VarStruct, VSVersionInfo,
+        FixedFileInfo,
+        StringFileInfo,
+        StringStruct,
+        StringTable,
+        VarFileInfo,
+        VarStruct,
+        VSVersionInfo,
     )
 
     numbers = tuple(int(n) for n in re.findall(r"\d+", __version__)[:4])
@@ -138,20 +149,21 @@ def program(name, console):
         exclude_binaries=True,
         name=name,
         console=console,
-        icon={"darwin": os.path.join(ICONS, "trustmatch.icns"), "win32": os.path.join(ICONS, "trustmatch.ico")}.get(sys.platform),
+        icon=ICON.get(sys.platform),  # Linux has no icon in its executables: the .desktop entry names one
         version=version_resource() if sys.platform == "win32" else None,
         upx=False,
     )
 
 
 # The window first: on macOS the app bundle's main executable is the first one collected.
-coll = COLLECT(program(NAME, console=False), program("trustmatch-cli", console=True), a.binaries, a.datas, name=NAME, upx=False)  # noqa: F821
+window, cli = program(NAME, console=False), program("trustmatch-cli", console=True)
+coll = COLLECT(window, cli, a.binaries, a.datas, name=NAME, upx=False)  # noqa: F821
 
 if sys.platform == "darwin":
     app = BUNDLE(  # noqa: F821
         coll,
         name=f"{NAME}.app",
-        icon=os.path.join(ICONS, "trustmatch.icns"),
+        icon=ICON["darwin"],
         bundle_identifier="org.trustmatch.TrustMatch",
         version=__version__,
         info_plist={

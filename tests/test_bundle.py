@@ -23,10 +23,9 @@ pytestmark = pytest.mark.slow
 @pytest.fixture(scope="module")
 def bundle(tmp_path_factory) -> Path:
     work = tmp_path_factory.mktemp("pyinstaller")
-    result = subprocess.run(
-        [sys.executable, str(ROOT / "build_spec.py"), "--distpath", str(work / "dist"), "--workpath", str(work / "build")],
-        cwd=work, capture_output=True, text=True, timeout=1800,
-    )
+    spec = str(ROOT / "build_spec.py")
+    command = [sys.executable, spec, "--distpath", str(work / "dist"), "--workpath", str(work / "build")]
+    result = subprocess.run(command, cwd=work, capture_output=True, text=True, timeout=1800)
     assert result.returncode == 0, result.stderr[-4000:]
     return work / "dist" / "TrustMatch"
 
@@ -34,7 +33,8 @@ def bundle(tmp_path_factory) -> Path:
 def run_frozen(program: Path, *args: str, env: dict | None = None, tmp_path: Path) -> subprocess.CompletedProcess:
     environment = {k: v for k, v in os.environ.items() if not k.startswith(("PYTHON", "VIRTUAL_ENV"))}
     environment.update({"QT_QPA_PLATFORM": "offscreen", paths.DATA_DIR_ENV: str(tmp_path / "userdata")}, **(env or {}))
-    return subprocess.run([str(program), *args], cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300)
+    command = [str(program), *args]
+    return subprocess.run(command, cwd=tmp_path, env=environment, capture_output=True, text=True, timeout=300)
 
 
 def test_frozen_self_test_passes_every_step(bundle, tmp_path):

@@ -14,8 +14,8 @@ import sys
 import tempfile
 import time
 import traceback
+from collections.abc import Callable
 from pathlib import Path
-from typing import Callable
 
 # A real school whose name, postcode and URN the bundled register of 18 July 2025 holds.
 SCHOOL_QUERY = "St Mary's Church of England Primary School Portbury"
@@ -47,12 +47,15 @@ class SelfTest:
         self.dataset = dataset.load(paths.bundled_dataset())
         mats = len(self.dataset.trusts.of_type("MAT"))
         expect(len(self.dataset) > 20_000, f"only {len(self.dataset):,} schools in {paths.bundled_dataset()}")
-        expect(paths.map_file("england_bng.json").is_file(), "the England boundaries (maps/england_bng.json) are missing")
+        expect(mats > 1_000, f"only {mats:,} multi-academy trusts in the register")
+        boundaries = paths.map_file("england_bng.json")
+        expect(boundaries.is_file(), f"the England boundaries {boundaries} are missing")
         attribution = paths.resource("ATTRIBUTION.md")
         expect(attribution.is_file(), f"the data licence attribution {attribution} is missing")
-        expect("Open Government Licence v3.0" in attribution.read_text(encoding="utf-8"), "ATTRIBUTION.md lacks the OGL")
-        expect(mats > 1_000, f"only {mats:,} multi-academy trusts in the register")
-        return f"{len(self.dataset):,} schools, {mats:,} MATs, data of {self.dataset.data_date_text}, from {paths.app_root()}"
+        licence = "Open Government Licence v3.0"
+        expect(licence in attribution.read_text(encoding="utf-8"), f"{attribution} does not name the {licence}")
+        d = self.dataset
+        return f"{len(d):,} schools, {mats:,} MATs, data of {d.data_date_text}, from {paths.app_root()}"
 
     def find(self) -> str:
         rows = self.dataset.finder.search(SCHOOL_QUERY, limit=5)
@@ -119,7 +122,8 @@ class SelfTest:
         small = image.scaled(160, 100)
         colours = {small.pixel(x, y) for x in range(small.width()) for y in range(small.height())}
         expect(len(colours) >= 50, f"the window image looks blank ({len(colours)} colours)")
-        return f"1280x800 offscreen, {len(colours)} colours, {path.stat().st_size:,} bytes; icon in {len(icon.availableSizes())} sizes"
+        sizes = len(icon.availableSizes())
+        return f"1280x800 offscreen, {len(colours)} colours, {path.stat().st_size:,} bytes; icon in {sizes} sizes"
 
     # --- running ----------------------------------------------------------------
 
@@ -147,7 +151,7 @@ class SelfTest:
             except StepFailed as err:
                 failed = True
                 self.say("FAIL", name, str(err))
-            except Exception as err:  # noqa: BLE001: a broken install fails in any way; report it and go on
+            except Exception as err:  # a broken install can fail in any way: report it and go on
                 failed = True
                 self.say("FAIL", name, f"{type(err).__name__}: {err}")
                 traceback.print_exc(file=sys.stderr)
