@@ -30,11 +30,8 @@ def window(qtbot, session, settings):
     win.show()
     qtbot.waitExposed(win)
     yield win
-    worker = win._worker
     win.close()
-    if worker is not None:
-        assert worker.wait(10_000), "a worker thread was left running"
-        assert not worker.isRunning()
+    assert not win.tasks.running, "work was left running"
     win.deleteLater()
     QApplication.processEvents()
     leaked = [w for w in QApplication.topLevelWidgets() if w not in before and w.isVisible()]

@@ -152,11 +152,16 @@ def test_import_of_a_bad_file_shows_a_message_and_keeps_the_data(window, qtbot, 
     bad.write_bytes(whole[: len(whole) // 2])
     before = window.session.dataset
     window.import_file(str(bad))
-    qtbot.waitUntil(lambda: hasattr(window, "message") and window.message.isVisible(), timeout=10_000)
-    assert "truncated or corrupt" in window.message.text()
+    assert not window.import_action.isEnabled()  # one import at a time
+    qtbot.waitUntil(lambda: not window.tasks.running, timeout=10_000)
+    [(level, text)] = window.messages.messages()
+    assert level == "error" and "GIAS import failed" in text and "truncated or corrupt" in text
+    assert text.endswith("The data you had is still in use.")
+    assert window.messages.isVisible() and not window.messages.progress.isVisible()
     assert window.session.dataset is before and window.session.school.urn == NEWMAN
     assert window.import_action.isEnabled()
-    window.message.close()
+    window.messages.clear()
+    assert not window.messages.isVisible()
 
 
 def test_import_of_a_good_file_reloads(window, qtbot, tmp_path, sample, private_data_dir):
@@ -166,6 +171,8 @@ def test_import_of_a_good_file_reloads(window, qtbot, tmp_path, sample, private_
     window.import_file(str(source))
     qtbot.waitUntil(lambda: window.session.dataset.data_date == "2025-11-01", timeout=30_000)
     assert window.session.school.urn == NEWMAN  # kept across the reload
+    [(level, text)] = window.messages.messages()
+    assert level == "info" and text.startswith("Imported ")
     assert "2025-11-01" in window.data_label.text()
     assert (private_data_dir / "dataset.json.gz").exists()
 
@@ -272,15 +279,15 @@ def test_cancelling_an_import_keeps_the_data(window, qtbot, private_data_dir):
 
     before = window.session.dataset
     window.import_file(str(paths.bundled_raw_extract()))
-    qtbot.waitUntil(lambda: window._progress.value() > 0, timeout=10_000)
-    from PySide6.QtWidgets import QPushButton
-
-    qtbot.mouseClick(window._progress.findChild(QPushButton), Qt.LeftButton)  # the dialog's Cancel
-    qtbot.waitUntil(lambda: hasattr(window, "message") and window.message.isVisible(), timeout=20_000)
-    assert "cancelled" in window.message.text()
+    progress = window.messages.progress
+    qtbot.waitUntil(lambda: progress.bar.value() > 0, timeout=10_000)
+    assert progress.isVisible() and "GIAS import" in progress.label.text()
+    qtbot.mouseClick(progress.cancel, Qt.LeftButton)
+    qtbot.waitUntil(lambda: not window.tasks.running, timeout=20_000)
+    assert window.messages.messages() == [("info", "GIAS import cancelled. The data you had is still in use.")]
+    assert not progress.isVisible()
     assert window.session.dataset is before
     assert not (private_data_dir / "dataset.json.gz").exists()
-    window.message.close()
 
 
 def test_hover_names_the_school(window, qtbot):

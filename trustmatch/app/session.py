@@ -1,29 +1,79 @@
 """The application's one observable state: chosen school, weights, filters, ranking, selected trust.
 
-Qt-free.  Widgets read it and send intents (choose a school, move a weight,
-select a trust); it recomputes what depends on the change and tells its
-listeners which parts changed.
+Qt-free.  State flows one way: front ends send intents (choose a school, move
+a weight, select a trust); the session changes, recomputes what depends on the
+change and tells each listener which topics changed; views redraw from the
+session and never write back what they were shown.
+
+Topics (each listener hears only those it subscribed to):
+
+- ``WEIGHTS``   the weights (also when an intent was refused: the kept weights)
+- ``FILTERS``   the hard filters
+- ``RANKING``   the ranking, so every candidate row's total and rank
+- ``SCHOOL``    which school is chosen
+- ``SELECTION`` which trust is selected, or its school: what the map draws
+- ``DATA``      a new dataset (everything else changes with it)
+- ``NOTICE``    a sentence for the user about a refused intent (``Session.notice``)
+
+``Session.selection`` is a frozen snapshot of the school and the selected
+trust, with the trust's candidate row for the current ranking: read it on
+``SELECTION`` or ``RANKING``.
 """
 
 from __future__ import annotations
 
 import threading
-from collections.abc import Callable
-from dataclasses import replace
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass, replace
 
 from trustmatch.fit.criteria import CRITERIA
-from trustmatch.fit.ranking import PRESETS, Evaluation, Filters, FitEngine, Ranking, check_weights
+from trustmatch.fit.graph import Shape
+from trustmatch.fit.ranking import (
+    PRESETS,
+    Candidate,
+    Evaluation,
+    Filters,
+    FitEngine,
+    Ranking,
+    RankingProblem,
+    check_weights,
+)
 
-# What changed, for listeners: each is called with the set of these names.
-SCHOOL, RANKING, TRUST, DATA = "school", "ranking", "trust", "data"
+WEIGHTS, FILTERS, RANKING, SCHOOL, SELECTION, DATA, NOTICE = (
+    "weights", "filters", "ranking", "school", "selection", "data", "notice",
+)
+TOPICS = frozenset({WEIGHTS, FILTERS, RANKING, SCHOOL, SELECTION, DATA, NOTICE})
+
+Listener = Callable[[set[str]], None]
+
+
+@dataclass(frozen=True)
+class Selection:
+    """What the views show about the chosen school and the selected trust, for one ranking.
+
+    Any part may be None: no school chosen yet, no trust selected, or (for
+    `candidate`) a trust outside the multi-academy trusts the engine ranks.
+    """
+
+    school: object | None  # data.dataset.School
+    school_row: int | None
+    trust: object | None  # data.trusts.Trust
+    candidate: Candidate | None  # the trust's row: rank None when the filters hide it
+    shape: Shape | None  # the trust's hubs as the school sees them (its own trust without it)
+    nearest_row: int | None  # the trust's school nearest to the chosen school
+
+    @property
+    def trust_code(self) -> str | None:
+        return None if self.trust is None else self.trust.code
 
 
 class Session:
     def __init__(self, dataset, engine: FitEngine | None = None):
-        self._listeners: list[Callable[[set[str]], None]] = []
+        self._listeners: list[tuple[Listener, frozenset[str]]] = []
         self._engine_lock = threading.Lock()
         self.weights = dict(PRESETS["balanced"])
         self.filters = Filters()
+        self.notice: str | None = None
         self._use(dataset, engine)
 
     def _use(self, dataset, engine: FitEngine | None) -> None:
@@ -33,6 +83,7 @@ class Session:
         self.evaluation: Evaluation | None = None
         self.ranking: Ranking | None = None
         self.trust_code: str | None = None
+        self._selection: Selection | None = None
 
     @property
     def engine(self) -> FitEngine:
@@ -44,12 +95,19 @@ class Session:
 
     # --- listening ---------------------------------------------------------------
 
-    def subscribe(self, listener: Callable[[set[str]], None]) -> None:
-        self._listeners.append(listener)
+    def subscribe(self, listener: Listener, topics: Iterable[str] = TOPICS) -> None:
+        """Call `listener(changed)` after each change that touches one of `topics`."""
+        topics = frozenset(topics)
+        if not topics <= TOPICS:
+            raise ValueError(f"unknown topics: {sorted(topics - TOPICS)}")
+        self._listeners.append((listener, topics))
 
     def _tell(self, changed: set[str]) -> None:
-        for listener in list(self._listeners):
-            listener(changed)
+        if RANKING in changed or SELECTION in changed:
+            self._selection = None
+        for listener, topics in list(self._listeners):
+            if changed & topics:
+                listener(set(changed))
 
     # --- intents -----------------------------------------------------------------
 
@@ -57,17 +115,18 @@ class Session:
         """Swap in a newly imported dataset, keeping the chosen school if it still exists."""
         urn = self.school.urn if self.school else None
         self._use(dataset, engine)
-        changed = {DATA, SCHOOL, RANKING, TRUST}
         row = dataset.index_of_urn(urn) if urn is not None else None
         if row is not None:
             self._choose(row)
-        self._tell(changed)
+        self._tell({DATA, SCHOOL, RANKING, SELECTION})
 
     def choose_school(self, row: int) -> None:
         if not 0 <= row < len(self.dataset):
             raise IndexError(f"no school at row {row}")
+        if row == self.school_row:
+            return
         self._choose(row)
-        self._tell({SCHOOL, RANKING, TRUST})
+        self._tell({SCHOOL, RANKING, SELECTION})
 
     def _choose(self, row: int) -> None:
         self.school_row = row
@@ -76,40 +135,61 @@ class Session:
         self.trust_code = self._top_code()
 
     def set_weights(self, weights: dict[str, float]) -> None:
-        self.weights = check_weights(weights)
-        self._rerank()
+        """Rank by these weights; refused (the kept weights published again, with a notice) if none is above zero."""
+        try:
+            checked = check_weights(weights)
+        except RankingProblem as problem:
+            self._refuse(WEIGHTS, str(problem))
+            return
+        if checked == self.weights:
+            return
+        self.weights = checked
+        self._rerank({WEIGHTS})
 
     def set_weight(self, criterion: str, value: float) -> None:
         if criterion not in CRITERIA:
             raise KeyError(criterion)
-        weights = dict(self.weights, **{criterion: value})
-        if sum(weights.values()) <= 0:
-            return  # keep the last valid weights: all-zero ranks nothing
-        self.set_weights(weights)
+        self.set_weights(dict(self.weights, **{criterion: value}))
 
     def apply_preset(self, name: str) -> None:
         self.set_weights(PRESETS[name])
 
     def set_filters(self, **changes) -> None:
-        self.filters = replace(self.filters, **changes)
-        self._rerank()
+        filters = replace(self.filters, **changes)
+        if filters == self.filters:
+            return
+        if self.evaluation is not None:
+            try:
+                self.evaluation.mask(filters)  # an unknown region is refused before anything changes
+            except RankingProblem as problem:
+                self._refuse(FILTERS, str(problem))
+                return
+        self.filters = filters
+        self._rerank({FILTERS})
 
     def select_trust(self, code: str | None) -> None:
         if code == self.trust_code:
             return
         self.trust_code = code
-        self._tell({TRUST})
+        self._tell({SELECTION})
 
-    def _rerank(self) -> None:
+    def _refuse(self, topic: str, sentence: str) -> None:
+        # The view that sent the intent already shows the refused value: tell it to show the kept one.
+        self.notice = sentence
+        self._tell({topic, NOTICE})
+
+    def _rerank(self, changed: set[str]) -> None:
         if self.evaluation is None:
-            self._tell({RANKING})
+            self._tell(changed)
             return
         self.ranking = self.evaluation.rank(self.weights, self.filters)
-        changed = {RANKING}
+        changed.add(RANKING)
         # keep the selected trust selected while it is still listed
         if self.trust_code is None or self.ranking.rank_index_of(self.trust_code) is None:
-            self.trust_code = self._top_code()
-            changed.add(TRUST)
+            top = self._top_code()
+            if top != self.trust_code:
+                self.trust_code = top
+                changed.add(SELECTION)
         self._tell(changed)
 
     def _top_code(self) -> str | None:
@@ -127,7 +207,25 @@ class Session:
     def trust(self):
         return None if self.trust_code is None else self.dataset.trusts.by_code(self.trust_code)
 
-    def selected_candidate(self):
-        if self.ranking is None or self.trust_code is None:
-            return None
-        return self.ranking.candidate_for(self.trust_code)
+    @property
+    def selection(self) -> Selection:
+        """The chosen school and selected trust as the views show them (built once per change)."""
+        if self._selection is None:
+            self._selection = self._select()
+        return self._selection
+
+    def _select(self) -> Selection:
+        trust = self.trust
+        candidate = shape = nearest = None
+        if trust is not None:
+            if self.ranking is not None and trust.code in self.engine.position:
+                candidate = self.ranking.candidate_for(trust.code)
+                nearest = candidate.nearest_school_row
+            if self.evaluation is not None:
+                shape = self.evaluation.shape_of(trust.code)
+            else:
+                shape = self.engine.graph.shapes.get(trust.code)
+        return Selection(self.school, self.school_row, trust, candidate, shape, nearest)
+
+    def selected_candidate(self) -> Candidate | None:
+        return self.selection.candidate

@@ -14,7 +14,7 @@ from pathlib import Path
 from trustmatch import __version__
 from trustmatch.app.lookup import load_dataset, resolve_trust
 from trustmatch.app.problems import UserError
-from trustmatch.cli import rank, shortlist
+from trustmatch.cli import backtest, rank, shortlist
 from trustmatch.cli.output import school_json, table
 from trustmatch.data import paths
 from trustmatch.progress import Cancelled, Task, TerminalBar
@@ -140,6 +140,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.set_defaults(func=cmd_trust)
 
     rank.add_parser(sub)
+    backtest.add_parser(sub)
     shortlist.add_parser(sub)
     return parser
 

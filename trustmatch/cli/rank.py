@@ -29,6 +29,15 @@ def add_parser(sub) -> None:
     p = sub.add_parser("rank", help="rank the multi-academy trusts for a school (or many)")
     p.add_argument("school", nargs="*", help="URN or search text (the best match is used, and announced)")
     p.add_argument("--top", type=int, default=10, help="how many trusts to list (default 10)")
+    add_setting_options(p)
+    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
+    p.add_argument("--urns-file",
+                   help="rank every school whose URN is in this file (one per line, or a CSV with a URN column)")
+    p.set_defaults(func=run)
+
+
+def add_setting_options(p) -> None:
+    """The weights and filters options, shared by every command that ranks."""
     p.add_argument("--weights", help="e.g. ethos=2,geography=3,phase=1,capacity=1")
     p.add_argument("--preset", choices=sorted(PRESETS), help="start from a preset's weights")
     p.add_argument("--max-km", type=_distance, default=DEFAULT_MAX_KM,
@@ -39,10 +48,15 @@ def add_parser(sub) -> None:
     p.add_argument("--min-schools", type=int, help="only trusts with at least this many schools")
     p.add_argument("--max-schools", type=int, help="only trusts with at most this many schools")
     p.add_argument("--region", help="only trusts with a school in this region")
-    p.add_argument("--format", choices=["table", "json", "csv"], default="table")
-    p.add_argument("--urns-file",
-                   help="rank every school whose URN is in this file (one per line, or a CSV with a URN column)")
-    p.set_defaults(func=run)
+
+
+def settings(args) -> tuple[dict[str, float], Filters]:
+    """The weights and filters the options asked for, or one sentence saying what is wrong."""
+    try:
+        weights = parse_weights(args.weights, args.preset)
+    except RankingProblem as err:
+        raise UserError(str(err)) from err
+    return weights, Filters(args.max_km, not args.any_character, args.min_schools, args.max_schools, args.region)
 
 
 CSV_HEADERS = [
@@ -98,11 +112,7 @@ def run(args) -> int:
         raise UserError("Name a school (URN or search text) or give --urns-file.")
     if args.top < 1:
         raise UserError("--top must be 1 or more.")
-    try:
-        weights = parse_weights(args.weights, args.preset)
-    except RankingProblem as err:
-        raise UserError(str(err)) from err
-    filters = Filters(args.max_km, not args.any_character, args.min_schools, args.max_schools, args.region)
+    weights, filters = settings(args)
 
     dataset = load_dataset()
     if args.urns_file:

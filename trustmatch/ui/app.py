@@ -77,10 +77,11 @@ def run(args) -> int:
         os.environ.setdefault("QT_QPA_PLATFORM", "offscreen")
         size = parse_size(args.size)
     from PySide6.QtCore import QSettings
-    from PySide6.QtWidgets import QApplication, QMessageBox
+    from PySide6.QtWidgets import QApplication
 
     from trustmatch.app.session import Session
     from trustmatch.ui.main_window import MainWindow
+    from trustmatch.ui.messages import WARNING
 
     app = QApplication.instance() or QApplication(sys.argv[:1])
     app.setApplicationName("TrustMatch")
@@ -120,7 +121,7 @@ def run(args) -> int:
     # The search index and the fit engine take ~0.3 s each: build them while the user looks at the map.
     threading.Thread(target=lambda: (dataset.finder, session.engine), name="warm-up", daemon=True).start()
     if problem:
-        QMessageBox.warning(window, "TrustMatch", problem)
+        window.messages.show_message(problem, WARNING, key="data")
     if os.environ.get(QUIT_WHEN_READY_ENV):
         # For the start-up benchmark: the event loop's first turn is when the window is drawn and takes input.
         from PySide6.QtCore import QTimer

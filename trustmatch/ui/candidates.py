@@ -6,6 +6,8 @@ from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, QSortFilter
 from PySide6.QtGui import QBrush, QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QTableView
 
+from trustmatch.app.session import RANKING, SELECTION
+
 SORT_ROLE = Qt.UserRole + 1  # raw values, so numbers sort as numbers
 CODE_ROLE = Qt.UserRole + 2
 
@@ -167,6 +169,26 @@ class CandidateTable(QTableView):
         delegate = ScoreBarDelegate(self)
         for column in SCORE_COLUMNS:
             self.setItemDelegateForColumn(column, delegate)
+
+    def bind(self, session) -> None:
+        """Rows from the session's ranking, the selection from its selected trust; a click selects a trust.
+
+        Selecting the row the session already selected sends an intent that changes
+        nothing, so showing the state never feeds back into it.
+        """
+
+        def show(changed: set[str]) -> None:
+            if RANKING in changed:
+                self.source.set_ranking(session.ranking, session.engine if session.ranking is not None else None)
+            self.select_code(session.trust_code)
+
+        def selected(*args) -> None:
+            code = self.selected_code()
+            if code:  # a reset or a name filter clears the selection: that selects no other trust
+                session.select_trust(code)
+
+        session.subscribe(show, {RANKING, SELECTION})
+        self.selectionModel().selectionChanged.connect(selected)
 
     def selected_code(self) -> str | None:
         rows = self.selectionModel().selectedRows()

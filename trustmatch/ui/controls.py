@@ -1,8 +1,12 @@
-"""What matters (one slider per criterion, presets) and the hard filters."""
+"""What matters (one slider per criterion, presets) and the hard filters.
+
+Each panel sends intents to the session and redraws from it; a redraw blocks
+the widgets' own signals, so what the session says is never sent back to it.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QSignalBlocker, Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QComboBox,
@@ -17,6 +21,7 @@ from PySide6.QtWidgets import (
     QWidget,
 )
 
+from trustmatch.app.session import FILTERS, WEIGHTS
 from trustmatch.fit.criteria import CRITERIA
 from trustmatch.fit.ranking import PRESETS
 
@@ -61,21 +66,24 @@ class WeightsPanel(QGroupBox):
             label.setBuddy(slider)
             layout.addRow(label, row)
             self.sliders[name], self.values[name] = slider, value
-        self._quiet = False
+
+    def bind(self, session) -> None:
+        self.weight_changed.connect(session.set_weight)
+        self.preset_chosen.connect(session.apply_preset)
+        session.subscribe(lambda changed: self.show_weights(session.weights), {WEIGHTS})
+        self.show_weights(session.weights)
 
     def show_weights(self, weights: dict[str, float]) -> None:
-        self._quiet = True
         for name, slider in self.sliders.items():
-            slider.setValue(int(round(weights[name])))
+            with QSignalBlocker(slider):
+                slider.setValue(int(round(weights[name])))
             self.values[name].setText(f"{weights[name]:g}")
         match = next((i for i, p in enumerate(PRESETS.values()) if all(p[n] == weights[n] for n in CRITERIA)), None)
         self.preset.setCurrentIndex(len(PRESETS) if match is None else match)
-        self._quiet = False
 
     def _moved(self, name: str, value: int) -> None:
         self.values[name].setText(str(value))
-        if not self._quiet:
-            self.weight_changed.emit(name, float(value))
+        self.weight_changed.emit(name, float(value))
 
     def _preset_activated(self, index: int) -> None:
         if index < len(PRESETS):
@@ -83,7 +91,7 @@ class WeightsPanel(QGroupBox):
 
 
 class FiltersPanel(QGroupBox):
-    filters_changed = Signal(dict)
+    filter_changed = Signal(str, object)  # a Filters field and its new value
 
     def __init__(self, regions: list[str], parent=None):
         super().__init__("Only trusts that", parent)
@@ -123,35 +131,29 @@ class FiltersPanel(QGroupBox):
         self.region.addItem("any region")
         self.region.addItems(regions)
         layout.addRow("work in &region", self.region)
-        for signal in [
-            self.max_km.valueChanged, self.compatible.toggled, self.min_schools.valueChanged,
-            self.max_schools.valueChanged, self.region.currentIndexChanged,
-        ]:
-            signal.connect(self._changed)
-        self._quiet = False
+        # one field per widget: 0 (shown as "no limit", "any") and the first region mean no filter
+        self.max_km.valueChanged.connect(lambda v: self.filter_changed.emit("max_km", v or None))
+        self.compatible.toggled.connect(lambda on: self.filter_changed.emit("compatible_only", on))
+        self.min_schools.valueChanged.connect(lambda v: self.filter_changed.emit("min_schools", v or None))
+        self.max_schools.valueChanged.connect(lambda v: self.filter_changed.emit("max_schools", v or None))
+        self.region.currentIndexChanged.connect(
+            lambda i: self.filter_changed.emit("region", self.region.itemText(i) if i > 0 else None)
+        )
+
+    def bind(self, session) -> None:
+        self.filter_changed.connect(lambda name, value: session.set_filters(**{name: value}))
+        session.subscribe(lambda changed: self.show_filters(session.filters), {FILTERS})
+        self.show_filters(session.filters)
 
     def show_filters(self, filters) -> None:
-        self._quiet = True
+        widgets = (self.max_km, self.compatible, self.min_schools, self.max_schools, self.region)
+        blockers = [QSignalBlocker(w) for w in widgets]  # noqa: F841 - held until the redraw is done
         self.max_km.setValue(filters.max_km or 0)
         self.compatible.setChecked(filters.compatible_only)
         self.min_schools.setValue(filters.min_schools or 0)
         self.max_schools.setValue(filters.max_schools or 0)
         index = self.region.findText(filters.region) if filters.region else 0
         self.region.setCurrentIndex(max(index, 0))
-        self._quiet = False
-
-    def _changed(self, *args) -> None:
-        if self._quiet:
-            return
-        self.filters_changed.emit(
-            {
-                "max_km": self.max_km.value() or None,
-                "compatible_only": self.compatible.isChecked(),
-                "min_schools": self.min_schools.value() or None,
-                "max_schools": self.max_schools.value() or None,
-                "region": self.region.currentText() if self.region.currentIndex() > 0 else None,
-            }
-        )
 
 
 class ControlsPanel(QWidget):
@@ -164,3 +166,7 @@ class ControlsPanel(QWidget):
         layout.addWidget(self.weights)
         layout.addWidget(self.filters)
         layout.addStretch(1)
+
+    def bind(self, session) -> None:
+        self.weights.bind(session)
+        self.filters.bind(session)

@@ -1,4 +1,13 @@
-"""The explorer window: map, search, candidate table, weights and filters, and the trust detail."""
+"""The explorer window: map, search, candidate table, weights and filters, and the trust detail.
+
+The window builds the views and binds each to the session (`view.bind(session)`):
+a view sends intents and redraws from the topics it subscribed to, so the window
+holds no state of its own about the school or trust.  Long work goes through
+`self.tasks` (ui/tasks.py) and reports in `self.messages` (ui/messages.py).
+
+To add a panel: build it in `_build_views`, place it in `_build_layout`, bind it.
+To add a menu action: `self._action(self.menus["file"], "&Text...", slot, "Ctrl+E")`.
+"""
 
 from __future__ import annotations
 
@@ -12,8 +21,8 @@ from PySide6.QtWidgets import (
     QLabel,
     QLineEdit,
     QMainWindow,
+    QMenu,
     QMessageBox,
-    QProgressDialog,
     QSplitter,
     QToolBar,
     QVBoxLayout,
@@ -21,17 +30,19 @@ from PySide6.QtWidgets import (
 )
 
 from trustmatch import __version__
-from trustmatch.app.session import DATA, RANKING, SCHOOL, TRUST, Session
+from trustmatch.app.session import DATA, NOTICE, RANKING, SCHOOL, SELECTION, Session
 from trustmatch.data import paths
 from trustmatch.data.dataset import attribution
 from trustmatch.ui.candidates import CandidateModel, CandidateTable
 from trustmatch.ui.controls import ControlsPanel
 from trustmatch.ui.detail import DetailPanel
 from trustmatch.ui.map_view import GOVERNANCE_COLOURS, GOVERNANCE_LABELS, MapView
+from trustmatch.ui.messages import WARNING, MessageBar
 from trustmatch.ui.search_box import SchoolSearch
-from trustmatch.ui.worker import Worker
+from trustmatch.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
+
 
 class MainWindow(QMainWindow):
     def __init__(self, session: Session, settings: QSettings | None = None):
@@ -39,12 +50,18 @@ class MainWindow(QMainWindow):
         self.session = session
         self.settings = settings
         self.setWindowTitle("TrustMatch")
-        self._syncing = False
-        self._worker: Worker | None = None
-        self._drawn_on_map = None
-        self._trust_layer_built = False
+        self._build_views()
+        self._build_layout()
+        self._build_menus()
+        self._bind()
+        self.restore_layout()
 
-        dataset = session.dataset
+    # --- building ----------------------------------------------------------------------
+
+    def _build_views(self) -> None:
+        dataset = self.session.dataset
+        self.messages = MessageBar()
+        self.tasks = TaskRunner(self.messages, self)
         self.map = MapView(dataset)
         self.search = SchoolSearch(dataset)
         self.model = CandidateModel(self)
@@ -60,6 +77,7 @@ class MainWindow(QMainWindow):
         self.controls = ControlsPanel(sorted(set(dataset.columns["region"])))
         self.detail = DetailPanel()
 
+    def _build_layout(self) -> None:
         table_box = QWidget()
         box = QVBoxLayout(table_box)
         box.setContentsMargins(0, 0, 0, 0)
@@ -83,7 +101,13 @@ class MainWindow(QMainWindow):
         self.main.addWidget(self.right)
         self.main.setStretchFactor(0, 3)
         self.main.setStretchFactor(1, 2)
-        self.setCentralWidget(self.main)
+        central = QWidget()
+        column = QVBoxLayout(central)
+        column.setContentsMargins(0, 0, 0, 0)
+        column.setSpacing(0)
+        column.addWidget(self.messages)
+        column.addWidget(self.main, 1)
+        self.setCentralWidget(central)
 
         toolbar = QToolBar("Find")
         toolbar.setObjectName("findBar")
@@ -102,27 +126,25 @@ class MainWindow(QMainWindow):
         self.legend.setAccessibleName("Map legend")
         toolbar.addWidget(self.legend)
         self.addToolBar(toolbar)
-        self._build_menus()
         self.data_label = QLabel()
         self.statusBar().addPermanentWidget(self.data_label)
-        self._show_data_source()
 
-        self.search.school_chosen.connect(session.choose_school)
-        self.map.school_chosen.connect(session.choose_school)
-        self.map.trust_clicked.connect(session.select_trust)
-        self.table.selectionModel().selectionChanged.connect(self._table_selected)
-        weights = self.controls.weights
-        weights.weight_changed.connect(session.set_weight)
-        weights.preset_chosen.connect(session.apply_preset)
-        self.controls.filters.filters_changed.connect(lambda f: session.set_filters(**f))
-        weights.show_weights(session.weights)
-        self.controls.filters.show_filters(session.filters)
-        session.subscribe(self._changed)
-        self.restore_layout()
+    def _bind(self) -> None:
+        s = self.session
+        for view in (self.search, self.map, self.table, self.controls):
+            view.bind(s)
+        s.subscribe(lambda changed: self._show_detail(), {SELECTION, RANKING})
+        s.subscribe(lambda changed: self._title(), {SCHOOL, RANKING})
+        s.subscribe(lambda changed: self._show_data_source(), {DATA})
+        s.subscribe(lambda changed: self.messages.show_message(s.notice, WARNING, key="notice", seconds=8), {NOTICE})
+        self.tasks.running_changed.connect(lambda running: self.import_action.setEnabled(not running))
+        self._shown_in_detail = None
+        self._show_detail()
+        self._show_data_source()
 
     # --- menus -----------------------------------------------------------------------
 
-    def _action(self, menu, text, slot, shortcut=None, checkable=False) -> QAction:
+    def _action(self, menu: QMenu, text, slot, shortcut=None, checkable=False) -> QAction:
         action = QAction(text, self)
         if shortcut is not None:
             action.setShortcut(QKeySequence(shortcut))
@@ -134,10 +156,12 @@ class MainWindow(QMainWindow):
     def _build_menus(self) -> None:
         bar = self.menuBar()
         file = bar.addMenu("&File")
+        self.menus: dict[str, QMenu] = {"file": file}
         self.import_action = self._action(file, "&Import GIAS extract...", self.choose_import_file, "Ctrl+I")
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.Quit)
         view = bar.addMenu("&View")
+        self.menus["view"] = view
         self._action(view, "&Find school", self.focus_search, QKeySequence.Find)
         self._action(view, "Zoom to &England", self.map.zoom_to_england, "Ctrl+0")
         self._action(view, "Zoom to &my school", self.map.zoom_to_school, "Ctrl+M")
@@ -150,43 +174,17 @@ class MainWindow(QMainWindow):
         self._action(view, "Go to the &weights", lambda: self.controls.weights.preset.setFocus(), "Ctrl+3")
         self._action(view, "Go to the trust &details", self.detail.setFocus, "Ctrl+4")
         help_menu = bar.addMenu("&Help")
+        self.menus["help"] = help_menu
         self._action(help_menu, "&About TrustMatch", self.about, QKeySequence.HelpContents)
 
     def show_trust_layer(self, visible: bool) -> None:
-        if visible and not self._trust_layer_built:
-            self.map.set_hub_shapes(self.session.engine.graph.shapes)
-            self._trust_layer_built = True
         self.map.set_trust_layer_visible(visible)
 
     def focus_search(self) -> None:
         self.search.setFocus()
         self.search.selectAll()
 
-    # --- state -> widgets ------------------------------------------------------------
-
-    def _changed(self, changed: set[str]) -> None:
-        s = self.session
-        if DATA in changed:
-            self._drawn_on_map = None
-            self.map.set_dataset(s.dataset)
-            self._trust_layer_built = False
-            self.show_trust_layer(self.trust_layer_action.isChecked())
-            self.search.set_dataset(s.dataset)
-            self._show_data_source()
-        if SCHOOL in changed:
-            self.map.show_chosen(s.school_row)
-            if s.school is not None:
-                self.search.setText(self.search.label(s.school_row))
-                self.search.setCursorPosition(0)
-        if RANKING in changed:
-            self.controls.weights.show_weights(s.weights)
-            self.controls.filters.show_filters(s.filters)
-            self._syncing = True
-            self.model.set_ranking(s.ranking, s.engine if s.ranking is not None else None)
-            self._syncing = False
-            self._title()
-        if RANKING in changed or TRUST in changed:
-            self._show_trust()
+    # --- state -> the window's own labels -------------------------------------------------
 
     def _title(self) -> None:
         s = self.session
@@ -197,28 +195,11 @@ class MainWindow(QMainWindow):
         else:
             self.table_title.setText(f"<b>{len(s.ranking)}</b> candidate trusts for <b>{escape(s.school.name)}</b>")
 
-    def _show_trust(self) -> None:
-        s = self.session
-        self._syncing = True
-        self.table.select_code(s.trust_code)
-        self._syncing = False
-        trust = s.trust
-        candidate = s.selected_candidate()
-        shape = None
-        if trust is not None:
-            shape = s.evaluation.shape_of(trust.code) if s.evaluation is not None else s.engine.graph.shapes[trust.code]
-        nearest = candidate.nearest_school_row if candidate is not None else None
-        drawn = (s.trust_code, s.school_row, nearest)
-        if drawn != self._drawn_on_map:  # a re-rank alone leaves the map as it is
-            self._drawn_on_map = drawn
-            self.map.show_trust(trust, shape, nearest, s.school_row)
-        self.detail.show_trust(s.school, trust, candidate, shape)
-
-    def _table_selected(self, *args) -> None:
-        if not self._syncing:
-            code = self.table.selected_code()
-            if code:
-                self.session.select_trust(code)
+    def _show_detail(self) -> None:
+        selection = self.session.selection
+        if selection != self._shown_in_detail:  # a re-rank that leaves the trust's row as it was draws nothing
+            self._shown_in_detail = selection
+            self.detail.show_trust(selection.school, selection.trust, selection.candidate, selection.shape)
 
     def _show_data_source(self) -> None:
         d = self.session.dataset
@@ -241,33 +222,12 @@ class MainWindow(QMainWindow):
             dataset = import_into(path, paths.imported_dataset(), task)
             return dataset, FitEngine(dataset)
 
-        dialog = QProgressDialog("Importing GIAS extract...", "Cancel", 0, 100, self)
-        dialog.setWindowTitle("Import")
-        dialog.setWindowModality(Qt.WindowModal)
-        dialog.setMinimumDuration(0)
-        self._progress = dialog
-        worker = Worker(work, self)
-        self._worker = worker
-        worker.progress.connect(lambda f, m: (dialog.setValue(int(f * 100)), dialog.setLabelText(m)))
-        dialog.canceled.connect(worker.cancel)
-        worker.succeeded.connect(self._imported)
-        worker.failed.connect(self._import_failed)
-        worker.finished.connect(dialog.reset)
-        self.import_action.setEnabled(False)
-        worker.start()
+        def done(result) -> str:
+            dataset, engine = result
+            self.session.replace_data(dataset, engine)
+            return f"Imported {len(dataset):,} schools from {dataset.source_name}."
 
-    def _imported(self, result) -> None:
-        dataset, engine = result
-        self.import_action.setEnabled(True)
-        self.session.replace_data(dataset, engine)
-        self.statusBar().showMessage(f"Imported {len(dataset):,} schools from {dataset.source_name}", 10_000)
-
-    def _import_failed(self, message: str) -> None:
-        self.import_action.setEnabled(True)
-        self.statusBar().showMessage(message, 15_000)
-        self.message = QMessageBox(QMessageBox.Warning, "Nothing was imported",
-                                   message + "\n\nThe data you had is still in use.", QMessageBox.Close, self)
-        self.message.open()
+        self.tasks.run("GIAS import", work, done, kept="The data you had is still in use.")
 
     # --- about and layout --------------------------------------------------------------
 
@@ -319,8 +279,6 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event) -> None:
-        if self._worker is not None and self._worker.isRunning():
-            self._worker.cancel()
-            self._worker.wait(10_000)
+        self.tasks.wait()
         self.save_layout()
         super().closeEvent(event)

@@ -14,6 +14,7 @@ from PySide6.QtCore import QEvent, QPointF, Qt, Signal
 from PySide6.QtGui import QKeySequence, QPainterPath
 from PySide6.QtWidgets import QFrame, QGraphicsPathItem, QLabel, QPushButton, QToolTip, QVBoxLayout
 
+from trustmatch.app.session import DATA, SCHOOL, SELECTION
 from trustmatch.data.basemap import Basemap
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
@@ -150,12 +151,30 @@ class MapView(pg.PlotWidget):
         self.chosen.setZValue(5)
         self.addItem(self.chosen)
 
+        self._hub_shapes = lambda: {}  # bind() gives the session's
+        self._trust_layer_built = False
         self.card = SchoolCard(self)
         self.card.rank_requested.connect(self._card_rank)
         self.scene().sigMouseMoved.connect(self._hover)
         self.scene().sigMouseClicked.connect(self._clicked)
         self.set_dataset(dataset)
         self.zoom_to_england()
+
+    def bind(self, session) -> None:
+        """Draw the session's data, chosen school and selected trust; send the schools and trusts clicked."""
+
+        def show(changed: set[str]) -> None:
+            if DATA in changed:
+                self.set_dataset(session.dataset)
+            if SCHOOL in changed:
+                self.show_chosen(session.school_row)
+            if SELECTION in changed:
+                self.show_selection(session.selection)
+
+        session.subscribe(show, {DATA, SCHOOL, SELECTION})
+        self._hub_shapes = lambda: session.engine.graph.shapes
+        self.school_chosen.connect(session.choose_school)
+        self.trust_clicked.connect(session.select_trust)
 
     # --- data ------------------------------------------------------------------
 
@@ -166,20 +185,18 @@ class MapView(pg.PlotWidget):
         self._chosen_row = None
         self.chosen.setData([], [])
         self.show_trust(None)
-        self._build_trust_layer(None)
+        self.trust_layer.setData([])
+        self._trust_layer_built = False
+        if self.trust_layer.isVisible():
+            self.set_trust_layer_visible(True)
 
     def _build_trust_layer(self, shapes) -> None:
-        if shapes is None:
-            self.trust_layer.setData([])
-            return
         spots = []
         for trust in self.dataset.trusts.of_type("MAT"):
             for hub in shapes[trust.code].hubs:
                 spots.append({"pos": hub.centre, "size": 4 + 2 * np.sqrt(hub.size), "data": trust.code})
         self.trust_layer.setData(spots)
-
-    def set_hub_shapes(self, shapes) -> None:
-        self._build_trust_layer(shapes)
+        self._trust_layer_built = True
 
     # --- what is shown ---------------------------------------------------------------
 
@@ -192,6 +209,9 @@ class MapView(pg.PlotWidget):
         self.chosen.setData([x], [y])
         if centre:
             self.zoom_to_school()
+
+    def show_selection(self, selection) -> None:
+        self.show_trust(selection.trust, selection.shape, selection.nearest_row, selection.school_row)
 
     def show_trust(self, trust, shape=None, nearest_row: int | None = None, chosen_row: int | None = None) -> None:
         """Draw a trust's schools on top, each linked to the centre of its hub, and the nearest distance."""
@@ -221,6 +241,9 @@ class MapView(pg.PlotWidget):
             self.nearest_label.setText("")
 
     def set_trust_layer_visible(self, visible: bool) -> None:
+        """Every trust's hubs as rings; built when first shown (it needs the fit engine's hubs)."""
+        if visible and not self._trust_layer_built:
+            self._build_trust_layer(self._hub_shapes())
         self.trust_layer.setVisible(visible)
 
     # --- navigation ------------------------------------------------------------------

@@ -5,6 +5,8 @@ from __future__ import annotations
 from PySide6.QtCore import QStringListModel, Qt, Signal
 from PySide6.QtWidgets import QCompleter, QLineEdit
 
+from trustmatch.app.session import DATA, SCHOOL
+
 SUGGESTIONS = 12
 
 
@@ -30,6 +32,17 @@ class SchoolSearch(QLineEdit):
         self.textEdited.connect(self._suggest)
         self.returnPressed.connect(self._choose_best)
         self.set_dataset(dataset)
+
+    def bind(self, session) -> None:
+        def show(changed: set[str]) -> None:
+            if DATA in changed:
+                self.set_dataset(session.dataset)
+            if SCHOOL in changed and session.school_row is not None:
+                self.setText(self.label(session.school_row))
+                self.setCursorPosition(0)
+
+        session.subscribe(show, {DATA, SCHOOL})
+        self.school_chosen.connect(session.choose_school)
 
     def set_dataset(self, dataset) -> None:
         self.dataset = dataset
