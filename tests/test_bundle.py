@@ -99,3 +99,18 @@ def test_bundle_leaves_out_gdal_other_qt_bindings_and_tools(bundle):
 def test_bundle_is_under_300_mb(bundle):
     size = sum(p.stat().st_size for p in bundle.rglob("*") if p.is_file() and not p.is_symlink())
     assert size < 300 * 1024**2, f"{size / 1024**2:.0f} MB"
+
+
+@pytest.mark.skipif(not sys.platform.startswith("linux"), reason="install.sh and the menu entry are for Linux")
+def test_linux_install_puts_the_app_in_the_menu_with_its_icon(bundle, tmp_path):
+    home = tmp_path / "home"
+    env = {"HOME": str(home), "PATH": os.environ["PATH"]}
+    result = subprocess.run(["sh", str(bundle / "install.sh")], env=env, capture_output=True, text=True, timeout=300)
+    assert result.returncode == 0, result.stderr
+    target = home / ".local" / "opt" / "TrustMatch"
+    entry = (home / ".local" / "share" / "applications" / "trustmatch.desktop").read_text(encoding="utf-8")
+    assert f"Exec={target / 'TrustMatch'}\n" in entry and "Icon=trustmatch\n" in entry
+    assert (home / ".local" / "share" / "icons" / "hicolor" / "256x256" / "apps" / "trustmatch.png").is_file()
+    assert (home / ".local" / "bin" / "TrustMatch").resolve() == (target / "TrustMatch").resolve()
+    installed = run_frozen(home / ".local" / "bin" / "TrustMatch", "--version", tmp_path=tmp_path)
+    assert installed.returncode == 0 and installed.stdout.startswith("TrustMatch ")
