@@ -37,6 +37,7 @@ def test_import_contracts_are_kept():
     assert "0 broken" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("module", "bad_import"),
     [

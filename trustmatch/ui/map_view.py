@@ -46,6 +46,25 @@ def _rings_path(areas) -> QPainterPath:
     return pg.arrayToQPath(xs, ys, connect=connect)
 
 
+class UniformScatter(pg.ScatterPlotItem):
+    """A scatter whose spots are all drawn alike (one symbol, size, pen and brush).
+
+    pyqtgraph looks up each spot's style in its symbol atlas one by one in Python
+    (~0.1 s for 22,000 schools); with one style for all, one lookup serves every spot.
+    """
+
+    def updateSpots(self, dataSet=None):
+        if dataSet is None:
+            dataSet = self.data
+        new = dataSet["sourceRect"]["w"] == 0
+        if new.any():
+            style = (self.opts["symbol"], self.opts["size"], self.opts["pen"], self.opts["brush"])
+            [coords] = self.fragmentAtlas[[style]]
+            dataSet["sourceRect"][new] = coords
+        self._updateMaxSpotSizes(data=dataSet)
+        self.invalidate()
+
+
 @functools.cache
 def _bundled_basemap() -> Basemap:
     return Basemap.load()
@@ -139,10 +158,10 @@ class MapView(pg.PlotWidget):
                 self.addItem(item)
                 self._layers.append(item)
 
-        # one item per colour: a single brush per item is ~2.5x faster to load than a brush per school
+        # one item per colour, all its spots alike: ~20x faster to load than a brush per school
         self.schools = {}
         for governance, colour in GOVERNANCE_COLOURS.items():
-            item = pg.ScatterPlotItem(pxMode=True, size=4, pen=None, brush=pg.mkBrush(colour))
+            item = UniformScatter(pxMode=True, size=4, pen=None, brush=pg.mkBrush(colour))
             item.setZValue(0)
             self.addItem(item)
             self.schools[governance] = item
