@@ -35,7 +35,7 @@ def make_document(dataset, ranked, count=4) -> sl.ShortlistDocument:
 def edited_document(dataset, ranked):
     doc = make_document(dataset, ranked)
     first, second = doc.shortlist.codes[:2]
-    doc.set_notes(first, "Met the CEO on 3 March; strong on SEND.\nSecond line, \u00e9t\u00e9 \u2013 quotes \"ok\"")
+    doc.set_notes(first, 'Met the CEO on 3 March; strong on SEND.\nSecond line, \u00e9t\u00e9 \u2013 quotes "ok"')
     doc.set_status(first, "to visit")
     doc.set_status(second, "not for us")
     doc.set_decision(first, "proceed")
@@ -445,3 +445,20 @@ def test_recovery_writer_runs_off_the_calling_thread(dataset, ranked):
     finally:
         writer.close()
     assert not writer._thread.is_alive()
+
+
+def test_shortlisted_trusts_carry_scores_evidence_and_questions(dataset, ranked, engine):
+    doc = make_document(dataset, ranked, 3)
+    shortlist = replace(
+        doc.shortlist, entries=doc.shortlist.entries[:2] + (replace(doc.shortlist.entries[2], trust_code="99999999"),)
+    )
+    evaluation = engine.evaluate(dataset.index_of_urn(NEWMAN))
+    items = sl.shortlisted_trusts(shortlist, dataset, evaluation)
+    _, ranking = ranked
+    for item, candidate in zip(items[:2], ranking.rows(2)):
+        assert item.candidate.trust_code == candidate.trust_code and item.rank == candidate.rank
+        assert item.scores == candidate.scores and item.trust.code == candidate.trust_code
+        assert item.evidence and item.questions and item.shape is not None
+    gone = items[2]
+    assert gone.candidate is None and gone.trust is None and gone.evidence == () and gone.questions == ()
+    assert gone.scores == gone.entry.snapshot.scores and gone.total == gone.entry.snapshot.total

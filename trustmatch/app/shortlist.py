@@ -23,6 +23,7 @@ from pathlib import Path
 
 from trustmatch.app.problems import UserError
 from trustmatch.data.dataset import long_date
+from trustmatch.fit import evidence, questions
 from trustmatch.fit.criteria import CRITERIA
 from trustmatch.fit.ranking import PRESETS, Filters
 
@@ -843,3 +844,67 @@ class RecoveryWriter:
     def close(self) -> None:
         self._queue.put(None)
         self._thread.join(5)
+
+
+# --- what the comparison and the meeting show for each trust -----------------
+
+
+@dataclass(frozen=True)
+class ShortlistedTrust:
+    """One shortlisted trust with everything the comparison and meeting pages show about it.
+
+    `candidate` is its row now (with the shortlist's weights and filters), or
+    None when the trust or the school is not in the data in use; then the
+    scores and reasons are those it had when added.
+    """
+
+    entry: Entry
+    trust: object | None
+    candidate: object | None
+    shape: object | None
+    evidence: tuple = ()
+    questions: tuple = ()
+
+    @property
+    def name(self) -> str:
+        return self.entry.trust_name
+
+    @property
+    def scores(self) -> dict[str, float]:
+        return self.candidate.scores if self.candidate else self.entry.snapshot.scores
+
+    @property
+    def reasons(self) -> dict[str, str]:
+        return self.candidate.reasons if self.candidate else self.entry.snapshot.reasons
+
+    @property
+    def total(self) -> float:
+        return self.candidate.total if self.candidate else self.entry.snapshot.total
+
+    @property
+    def rank(self) -> int | None:
+        return self.candidate.rank if self.candidate else self.entry.snapshot.rank
+
+
+def shortlisted_trusts(shortlist: Shortlist, dataset, evaluation) -> list[ShortlistedTrust]:
+    """Every entry's trust, current scores, hubs, DfE evidence and questions, in the shortlist's order.
+
+    `evaluation` is the chosen school's (None when it is not in the data).
+    """
+    ranking = evaluation.rank(shortlist.weights, shortlist.filters) if evaluation is not None else None
+    school = evaluation.school if evaluation is not None else None
+    out = []
+    for entry in shortlist.entries:
+        trust = dataset.trusts.by_code(entry.trust_code)
+        candidate = shape = None
+        if ranking is not None and trust is not None:
+            try:
+                candidate = ranking.candidate_for(entry.trust_code)
+            except KeyError:  # in the register but no longer a multi-academy trust
+                candidate = None
+            if candidate is not None:
+                shape = evaluation.shape_of(entry.trust_code)
+        items = tuple(evidence.items_for(school, trust, candidate, shape)) if candidate is not None else ()
+        asks = tuple(questions.questions_for(candidate, school, trust)) if candidate is not None else ()
+        out.append(ShortlistedTrust(entry, trust, candidate, shape, items, asks))
+    return out
