@@ -77,8 +77,10 @@ def bench_data() -> None:
     code = (
         "import resource, time; t=time.perf_counter()\n"
         "import tempfile, pathlib\n"
-        "from trustmatch.data import paths; from trustmatch.data.dataset import import_into\n"
-        "import_into(paths.bundled_raw_extract(), pathlib.Path(tempfile.mkdtemp()) / 'd.json.gz')\n"
+        "from trustmatch.data import paths; from trustmatch.data.gias import import_gias\n"
+        "from trustmatch.data.dataset import Dataset, save\n"
+        "d = Dataset.from_import(import_gias(paths.bundled_raw_extract()))\n"
+        "save(d, pathlib.Path(tempfile.mkdtemp()) / 'd.json.gz')\n"
         "print(time.perf_counter()-t, resource.getrusage(resource.RUSAGE_SELF).ru_maxrss)"
     )
     runs = fresh_runs(code, 3)
