@@ -142,7 +142,7 @@ class MainWindow(QMainWindow):
         self.tasks.running_changed.connect(lambda running: self.import_action.setEnabled(not running))
         self.tasks.running_changed.connect(lambda running: self.restore_action.setEnabled(not running))
         self._shown_in_detail = None
-        # While a slider moves, the table and map follow at once; the detail (rich text, ~5-10 ms)
+        # While a slider moves, the table and map follow at once; the detail (rich text: the slowest view)
         # follows when the weights rest, so a drag never waits for it.
         self._detail_timer = QTimer(self, singleShot=True, interval=DETAIL_DELAY_MS)
         self._detail_timer.timeout.connect(self._show_detail)
