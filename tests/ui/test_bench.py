@@ -16,6 +16,13 @@ ROOT = Path(__file__).resolve().parents[2]
 BUNDLE_ROWS = ("Desktop bundle", "Frozen app")
 
 
+def main_section(text: str) -> list[str]:
+    """The lines before the first "## " section: what a default run measures (sections such as the
+    desktop bundle's come from other modes, e.g. --bundle DIR, which needs a frozen app built first)."""
+    lines = text.splitlines()
+    return lines[: next((i for i, line in enumerate(lines) if line.startswith("## ")), len(lines))]
+
+
 def measure_names(lines) -> set[str]:
     """The first column of a markdown table's rows, without the figures that vary (counts, sizes)."""
     names, head = set(), ""
@@ -37,7 +44,7 @@ def test_the_benchmark_produces_every_documented_row():
     )
     assert result.returncode == 0, result.stderr[-3000:]
     produced = measure_names(result.stdout.splitlines())
-    documented = measure_names((ROOT / "docs" / "performance.md").read_text(encoding="utf-8").splitlines())
+    documented = measure_names(main_section((ROOT / "docs" / "performance.md").read_text(encoding="utf-8")))
     assert len(documented) > 15
     assert documented - produced == set(), "rows in docs/performance.md that the benchmark does not produce"
 
