@@ -114,7 +114,7 @@ class SchoolTrustGraph:
             code = trusts[int(trusts.school_trust[rows[0]])].code
             hubs_of[code].append(self._hub(code, rows))
         owner = trusts.school_trust[members]
-        centres = np.array([t.centroid for t in trusts])
+        centres = np.array([t.centroid for t in trusts]).reshape(-1, 2)  # (0, 2) when there are no trusts
         squared = ((dataset.xy[members] - centres[owner]) ** 2).sum(axis=1)
         counts = np.bincount(owner, minlength=len(trusts))
         spread = np.sqrt(np.bincount(owner, weights=squared, minlength=len(trusts)) / counts) / 1000.0

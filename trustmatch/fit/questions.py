@@ -39,6 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from trustmatch.fit.criteria import BENCHMARK_PUPILS, BENCHMARK_SCHOOLS, SCRUTINY_PUPILS
+from trustmatch.fit.evidence import without_school
 from trustmatch.fit.graph import DEFAULT_RADIUS_KM
 from trustmatch.fit.ranking import FAITH_WORDS
 
@@ -72,14 +73,6 @@ def _faith(faith: str) -> str:
 
 def _phase(school) -> str:
     return PHASE_WORDS.get(school.phase_group, school.phase_group)
-
-
-def _without_school(counts: dict[str, int], key: str, candidate) -> dict[str, int]:
-    """The trust's tally without the school itself (it sits in the counts of its own trust)."""
-    counts = dict(counts)
-    if candidate.is_current_trust and counts.get(key):
-        counts[key] -= 1
-    return counts
 
 
 def _local_support(candidate, school) -> Question | None:
@@ -129,7 +122,7 @@ def _identity(candidate, school) -> Question | None:
 
 
 def _religious_character(candidate, school, trust) -> Question | None:
-    faiths = _without_school(trust.faiths, school.faith, candidate)
+    faiths = without_school(trust.faiths, school.faith, candidate)
     total = sum(faiths.values())
     same = faiths.get(school.faith, 0)
     if total and same * 2 < total:
@@ -150,7 +143,7 @@ def _religious_character(candidate, school, trust) -> Question | None:
             + ("; a school without one may join a church trust if both agree, and keeps its own character "
                "(2016 memoranda with the churches)." if school.faith == "none" else "."),
         )
-    dioceses = _without_school(trust.dioceses, school.diocese, candidate)
+    dioceses = without_school(trust.dioceses, school.diocese, candidate)
     if school.diocese and same and not dioceses.get(school.diocese):
         elsewhere = " and ".join(f"the {d}" for d in list(dioceses)[:2]) or "no diocese"
         return Question(
@@ -165,7 +158,7 @@ def _religious_character(candidate, school, trust) -> Question | None:
 
 
 def _phase_expertise(candidate, school, trust) -> Question | None:
-    by_phase = _without_school(trust.schools_by_phase, school.phase_group, candidate)
+    by_phase = without_school(trust.schools_by_phase, school.phase_group, candidate)
     same = by_phase.get(school.phase_group, 0)
     if same >= FEW_SAME_PHASE:
         return None
