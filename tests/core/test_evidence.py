@@ -162,3 +162,9 @@ def test_the_content_file_is_consistent():
         for figure in entry["figures"]:
             assert any(figure.get(phase) for phase in ("primary", "secondary"))
             assert figure.get("source", entry["source"]) in content["sources"]
+
+
+def test_a_trust_of_the_school_alone_ties_nothing_it_has_not_got(panel):
+    harvey = panel(138480, "3333")  # The Harvey Grammar School, the only school of The Harvey Academy
+    ties = {i.this_trust for i in harvey.items if i.this_trust}
+    assert ties == {"The trust has no school but this one."}  # no 'inf km', no '0 schools'

@@ -161,6 +161,7 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument(
         "--meeting-page", type=int, metavar="N", help="with --open and --screenshot: render page N of meeting mode"
     )
+    parser.add_argument("--self-test", action="store_true", help="check this install works end to end, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("import-gias", help="import a GIAS 'All establishment data' download")

@@ -212,6 +212,14 @@ INDICATORS = {
 }
 
 
+def tie(indicator: str | None, school, trust, candidate, shape) -> str:
+    if indicator is None:
+        return ""
+    if not candidate.schools:  # the school's own trust, with no other school in it
+        return "The trust has no school but this one."
+    return INDICATORS[indicator](school, trust, candidate, shape)
+
+
 def evidence_for(school, trust, candidate, shape) -> Evidence:
     """The evidence panel's content for one trust (candidate and shape as this school sees it)."""
     content = load()
@@ -229,7 +237,7 @@ def evidence_for(school, trust, candidate, shape) -> Evidence:
                 title=item["title"],
                 figures=figures,
                 source=source[item["source"]],
-                this_trust=INDICATORS[indicator](school, trust, candidate, shape) if indicator else "",
+                this_trust=tie(indicator, school, trust, candidate, shape),
             )
         )
     study = source["dfe2021"]

@@ -96,13 +96,16 @@ def _growth(candidate, school) -> Question | None:
         f"; under the {SCRUTINY_PUPILS:,} pupils below which DfE guidance (December 2016) put trusts under "
         "closer financial scrutiny" if candidate.pupils < SCRUTINY_PUPILS else ""
     )
+    size = f"{_plural(candidate.schools, 'school')} and {candidate.pupils:,} pupils"
+    if not candidate.schools:  # a trust of this school alone
+        size = "no school but ours"
     return Question(
         "growth",
         "Growth and central capacity",
-        f"With {_plural(candidate.schools, 'school')} and {candidate.pupils:,} pupils, what is the trust's plan "
+        f"With {size}, what is the trust's plan "
         "for growth, how will that growth be paid for, and who does its central team have for finance, HR "
         "and school improvement?",
-        f"{_plural(candidate.schools, 'school')} and {candidate.pupils:,} pupils: under both marks of the 2022 "
+        f"{size[0].upper()}{size[1:]}: under both marks of the 2022 "
         f"White Paper, which asked trusts to work towards {BENCHMARK_SCHOOLS} schools or "
         f"{BENCHMARK_PUPILS:,} pupils{scrutiny}.",
     )
@@ -160,7 +163,7 @@ def _religious_character(candidate, school, trust) -> Question | None:
 def _phase_expertise(candidate, school, trust) -> Question | None:
     by_phase = without_school(trust.schools_by_phase, school.phase_group, candidate)
     same = by_phase.get(school.phase_group, 0)
-    if same >= FEW_SAME_PHASE:
+    if same >= FEW_SAME_PHASE or not candidate.schools:
         return None
     phase = _phase(school)
     article = "an" if phase[0] in "aeiou" else "a"
