@@ -70,11 +70,13 @@ def base_rows(raw_lines):
     """About 40 real rows: open schools of several multi-academy trusts, and others."""
     rows = list(csv.reader(io.StringIO("".join(raw_lines[:1]))))
     header = rows[0]
-    at = {name: header.index(name) for name in ("EstablishmentStatus (name)", "TrustSchoolFlag (name)", "Trusts (code)")}
+    names = ("EstablishmentStatus (name)", "TrustSchoolFlag (name)", "Trusts (code)")
+    at = {name: header.index(name) for name in names}
     mats, others = [], []
     for line in raw_lines[1:]:
         [row] = csv.reader([line])
-        open_mat = row[at["EstablishmentStatus (name)"]] == "Open" and "multi-academy" in row[at["TrustSchoolFlag (name)"]]
+        status, flag = row[at["EstablishmentStatus (name)"]], row[at["TrustSchoolFlag (name)"]]
+        open_mat = status == "Open" and "multi-academy" in flag
         if open_mat and row[at["Trusts (code)"]] in ("3320", "16026", "2939", "15596") and len(mats) < 30:
             mats.append(row)
         elif len(others) < 12 and not open_mat:
@@ -122,7 +124,7 @@ def _mutated_file(folder: Path, base_rows, row_ops, header_ops, byte_ops) -> Pat
         if not rows:
             break
         k = op[1] % len(rows)
-        if op[0] == "cell":
+        if op[0] == "cell" and rows[k]:
             rows[k][op[2] % len(rows[k])] = op[3]
         elif op[0] == "drop row":
             rows.pop(k)
