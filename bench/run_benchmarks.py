@@ -2,6 +2,7 @@
 
     .venv/bin/python bench/run_benchmarks.py            # everything (about two minutes)
     .venv/bin/python bench/run_benchmarks.py --quick    # skip the full batch
+    .venv/bin/python bench/run_benchmarks.py --bundle dist/TrustMatch [--drop-caches]   # the frozen app only
 
 Each figure is the median of several runs (best-of for the slow ones), after
 one warm-up, on the real bundled data.  Targets come from the issues.
@@ -299,19 +300,65 @@ def bench_window() -> None:
     window.close()
 
 
+def bench_bundle(folder: Path, drop_caches: bool) -> None:
+    """The frozen app (`python build_spec.py`): its size, and start to an interactive window.
+
+    The program prints "ready" on its event loop's first turn with the window shown
+    (TRUSTMATCH_QUIT_WHEN_READY) and quits; the time is from launch to reading that line.
+    The same app started from this checkout (`python -m trustmatch`) runs in turn with it,
+    so the two are compared under the same load.  With --drop-caches (Linux, as root) the
+    page cache is emptied before each run: a true cold start, as after a reboot.
+    """
+    frozen = [str(folder / ("TrustMatch.exe" if sys.platform == "win32" else "TrustMatch"))]
+    size = sum(p.stat().st_size for p in folder.rglob("*") if p.is_file() and not p.is_symlink())
+    record("Desktop bundle: size of the folder (onedir)", f"{size / 1024**2:.0f} MB", "< 300 MB")
+    env = dict(os.environ, TRUSTMATCH_QUIT_WHEN_READY="1", TRUSTMATCH_DATA_DIR=tempfile.mkdtemp())
+
+    def start(command: list[str]) -> tuple[float, float]:
+        if drop_caches:
+            subprocess.run(["sync"], check=True)
+            Path("/proc/sys/vm/drop_caches").write_text("3\n")
+        before = resource.getrusage(resource.RUSAGE_CHILDREN)
+        began = time.perf_counter()
+        process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=env, cwd=ROOT)
+        line = process.stdout.readline().strip()
+        elapsed = time.perf_counter() - began
+        process.wait(60)
+        after = resource.getrusage(resource.RUSAGE_CHILDREN)
+        if line != "ready" or process.returncode != 0:
+            raise RuntimeError(f"{command} did not start: {line!r}, exit {process.returncode}")
+        return elapsed, (after.ru_utime + after.ru_stime) - (before.ru_utime + before.ru_stime)
+
+    runs = {"frozen": [], "checkout": []}
+    for _ in range(7):
+        runs["frozen"].append(start(frozen))
+        runs["checkout"].append(start([sys.executable, "-m", "trustmatch"]))
+    kind = "cold (page cache dropped)" if drop_caches else "warm (files cached)"
+    for name, label, target in [("frozen", "Frozen app", "< 2 s"), ("checkout", "... the same from a checkout", "")]:
+        wall = statistics.median(r[0] for r in runs[name])
+        # On a busy shared machine wall time includes waiting for a core; CPU time (to exit) does not.
+        cpu = statistics.median(r[1] for r in runs[name])
+        record(f"{label}: start to interactive window, {kind}", f"{wall:.2f} s (CPU {cpu:.2f} s)", target)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--quick", action="store_true", help="batch over 1,000 schools, not all")
+    parser.add_argument("--bundle", type=Path, metavar="DIR", help="only the frozen app built in DIR (dist/TrustMatch)")
+    parser.add_argument("--drop-caches", action="store_true", help="with --bundle: cold starts (Linux, root)")
     args = parser.parse_args()
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
     models = (line.split(":", 1)[1].strip() for line in cpuinfo if line.startswith("model name"))
     cpu = next(models, platform.processor())
     python = platform.python_version()
     print(f"# {date.today()} · {cpu} · {os.cpu_count()} cores · Python {python} · {platform.platform()}")
-    bench_data()
-    bench_engine(full_batch=not args.quick)
-    bench_backtest()
-    bench_window()
+    if args.bundle:
+        bench_bundle(args.bundle, args.drop_caches)
+    else:
+        bench_data()
+        bench_engine(full_batch=not args.quick)
+        bench_backtest()
+        bench_window()
     print("\n| Measure | Result | Target |\n|---|---|---|")
     for name, value, target in rows_out:
         print(f"| {name} | {value} | {target} |")
