@@ -234,8 +234,9 @@ def _load_once(folder: Path, base_document, ops, byte_ops) -> None:
         columns = document.get("columns")
         if op[0] == "top":
             document[op[1]] = op[2]
-        elif op[0] == "meta" and isinstance(document.get("meta"), dict):
-            document["meta"][op[1]] = op[2]
+        elif op[0] == "meta":
+            if isinstance(document.get("meta"), dict):
+                document["meta"][op[1]] = op[2]
         elif isinstance(columns, dict) and columns:
             name = names[op[1] % len(names)]
             if op[0] == "value" and isinstance(columns.get(name), list) and columns[name]:
