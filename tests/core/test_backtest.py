@@ -260,6 +260,8 @@ def test_command_errors_are_one_sentence(capsys, tmp_path):
         (["--joined-to", "2022-01-01"], "must end after it starts"),
         (["--weights", "ethos=lots"], "must be a number"),
         (["--misses", str(tmp_path / "nowhere" / "m.csv")], "There is no folder"),
+        (["--misses", str(tmp_path)], "is a folder"),
+        (["--joined-from", "2005-01-01", "--joined-to", "2006-01-01"], "No academy converter joined"),
     ]:
         code, out, err = run(capsys, "backtest", *args)
         assert code == 1 and phrase in err and "Traceback" not in err and err.count("\n") == 1, (args, err)
@@ -285,7 +287,7 @@ def test_command_table_json_and_misses_file(capsys, tmp_path, day):
     raw = misses.read_bytes()
     assert raw.startswith(b"\xef\xbb\xbf")  # BOM: Excel reads UTF-8
     rows = list(csv.DictReader(raw.decode("utf-8-sig").splitlines()))
-    written = int(out.split(" misses written")[0].rsplit("\n", 1)[-1].replace(",", ""))
+    written = int(err.split(" misses written")[0].rsplit(" ", 1)[-1].replace(",", ""))
     assert len(rows) == written > 12
     leaf = [r for r in rows if r["trust_code"] == LEAF_TRUST]
     assert len(leaf) == 12 and all(r["rank"] == "" and "no school before" in r["why"] for r in leaf)
@@ -295,20 +297,11 @@ def test_command_table_json_and_misses_file(capsys, tmp_path, day):
         if r["rank"]:
             assert float(r["total"]) <= float(r["top3_total"]) and r["geography_score"]
 
-    code, out, _ = run(
-        capsys,
-        "backtest",
-        "--joined-from",
-        DAY[0],
-        "--joined-to",
-        DAY[1],
-        "--format",
-        "json",
-        "--any-character",
-        "--max-km",
-        "none",
-    )
-    document = json.loads(out)
+    report = tmp_path / "report.json"
+    settings = ["--format", "json", "--any-character", "--max-km", "none", "--out", str(report)]
+    code, out, _ = run(capsys, "backtest", "--joined-from", DAY[0], "--joined-to", DAY[1], *settings)
+    assert out == ""
+    document = json.loads(report.read_text(encoding="utf-8"))
     assert code == 0 and document["joiners"] == 83 and document["reserved"] is False
     assert document["filters"]["max_km"] is None and document["filters"]["compatible_only"] is False
     assert document["ceiling"] == round(float(day.findable.mean()), 3)

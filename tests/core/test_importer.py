@@ -9,10 +9,16 @@ import zipfile
 import pytest
 
 from tests.conftest import gzip_bytes
+from trustmatch.app.register import import_register
 from trustmatch.data import paths
-from trustmatch.data.dataset import Dataset, import_into, load, save
+from trustmatch.data.dataset import Dataset, load, save
 from trustmatch.data.gias import ImportProblem, import_gias
 from trustmatch.progress import Cancelled, Task
+
+
+def import_into(source, target, task=None):
+    """Import a small sample as the data in use (forced: it is smaller than the bundled register)."""
+    return import_register(source, task, force=True, target=target)[0]
 
 
 @pytest.fixture(scope="module")

@@ -116,3 +116,10 @@ def test_the_school_is_not_counted_in_its_own_trust(ask, dataset):
     assert dataset.trusts.by_code(ABBEY).schools_by_phase["secondary"] == 3  # Lightcliffe among them
     own = ask(LIGHTCLIFFE, ABBEY)["phase-expertise"]
     assert "Only 2 of the trust's 7 schools are secondary schools" in own.text
+
+
+def test_a_trust_of_the_school_alone_is_asked_no_counting_questions(ask):
+    harvey = ask(138480, "3333")  # The Harvey Grammar School, the only school of The Harvey Academy
+    assert "phase-expertise" not in harvey and "religious-character" not in harvey
+    assert harvey["growth"].text.startswith("With no school but ours,")
+    assert not any("0 schools" in q.text for q in harvey.values())

@@ -9,6 +9,7 @@ import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
+from PySide6.QtWidgets import QMessageBox
 
 from trustmatch.ui.candidates import SORT_ROLE, CandidateModel
 
@@ -169,6 +170,11 @@ def test_import_of_a_good_file_reloads(window, qtbot, tmp_path, sample, private_
     source.write_text(sample(count=3000, wanted_urns=[NEWMAN]), encoding="utf-8")
     choose(window, qtbot, NEWMAN)
     window.import_file(str(source))
+    # far fewer schools than the data in use: the window asks first
+    qtbot.waitUntil(lambda: hasattr(window, "question") and window.question.isVisible(), timeout=30_000)
+    assert "may be a partial download" in window.question.text()
+    assert not (private_data_dir / "dataset.json.gz").exists()
+    window.question.button(QMessageBox.Yes).click()
     qtbot.waitUntil(lambda: window.session.dataset.data_date == "2025-11-01", timeout=30_000)
     assert window.session.school.urn == NEWMAN  # kept across the reload
     [(level, text)] = window.messages.messages()

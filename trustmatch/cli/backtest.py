@@ -7,8 +7,6 @@ from __future__ import annotations
 
 import csv
 import io
-import json
-import os
 import sys
 import time
 from pathlib import Path
@@ -16,7 +14,8 @@ from pathlib import Path
 from trustmatch.app.lookup import load_dataset
 from trustmatch.app.problems import UserError
 from trustmatch.cli import rank
-from trustmatch.cli.output import safe_cell, table
+from trustmatch.cli.output import destination, json_text, safe_cell, table
+from trustmatch.data import paths
 from trustmatch.data.dataset import long_date
 from trustmatch.fit.backtest import (
     BASELINES,
@@ -59,6 +58,7 @@ def add_parser(sub) -> None:
     )
     rank.add_setting_options(p)
     p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument("--out", metavar="FILE", help="write the report to this file (UTF-8) instead of the screen")
     p.add_argument(
         "--misses",
         metavar="FILE.csv",
@@ -69,8 +69,8 @@ def add_parser(sub) -> None:
 
 def run(args) -> int:
     weights, filters = rank.settings(args)
-    if args.misses and not Path(args.misses).resolve().parent.is_dir():
-        raise UserError(f"There is no folder {Path(args.misses).resolve().parent} for the misses file.")
+    if args.misses:
+        check_misses_path(Path(args.misses))
     dataset = load_dataset()
     try:
         start, end = check_window(args.joined_from, args.joined_to, dataset.data_date)
@@ -83,28 +83,28 @@ def run(args) -> int:
         backtest = Backtest.build(
             dataset, start, end, filters=(filters,), allow_reserved=True, task=Task(TerminalBar())
         )
+        if not backtest.joiners:
+            raise UserError(f"No academy converter joined a multi-academy trust from {start} to {end} in this data.")
         report = backtest.report(weights, filters)
     except (BacktestProblem, RankingProblem) as err:
         raise UserError(str(err)) from err
-    if not backtest.joiners:
-        raise UserError(f"No academy converter joined a multi-academy trust from {start} to {end} in this data.")
     misses = report.misses() if args.misses else None
     if misses is not None:
         write_misses(Path(args.misses), misses)
     seconds = time.perf_counter() - began
 
-    if args.format == "json":
-        document = report.to_json()
-        document["seconds"] = round(seconds, 1)
-        if misses is not None:
-            document["misses_file"] = str(args.misses)
-            document["misses"] = len(misses)
-        json.dump(document, sys.stdout, indent=2, ensure_ascii=False)
-        sys.stdout.write("\n")
-    else:
-        print(report_text(report, seconds))
-        if misses is not None:
-            print(f"\n{len(misses):,} misses written to {args.misses}")
+    with destination(args.out) as out:
+        if args.format == "json":
+            document = report.to_json()
+            document["seconds"] = round(seconds, 1)
+            if misses is not None:
+                document["misses_file"] = str(args.misses)
+                document["misses"] = len(misses)
+            print(json_text(document), file=out)
+        else:
+            print(report_text(report, seconds), file=out)
+    if misses is not None:
+        print(f"trustmatch: {len(misses):,} misses written to {args.misses}", file=sys.stderr)
     return 0
 
 
@@ -247,6 +247,14 @@ def miss_row(miss) -> list:
     return row
 
 
+def check_misses_path(path: Path) -> None:
+    """Refuse a misses file that cannot be written before spending the run on it."""
+    if path.is_dir():
+        raise UserError(f"The misses file {path} is a folder; name a .csv file.")
+    if not path.resolve().parent.is_dir():
+        raise UserError(f"There is no folder {path.resolve().parent} for the misses file.")
+
+
 def write_misses(path: Path, misses) -> None:
     """Write the misses CSV (UTF-8 with BOM for Excel) so a failure leaves any old file whole."""
     out = io.StringIO()
@@ -254,13 +262,8 @@ def write_misses(path: Path, misses) -> None:
     writer.writerow(MISS_HEADERS)
     for miss in misses:
         writer.writerow([safe_cell(v) for v in miss_row(miss)])
-    temporary = path.with_name(f".{path.name}.part")
     try:
-        with open(temporary, "w", encoding="utf-8-sig", newline="") as f:
-            f.write(out.getvalue())
-            f.flush()
-            os.fsync(f.fileno())
-        os.replace(temporary, path)
+        with paths.atomic_write(path) as f:
+            f.write(("\ufeff" + out.getvalue()).encode("utf-8"))
     except OSError as err:
-        temporary.unlink(missing_ok=True)
-        raise UserError(f"The misses file {path} could not be written ({err.strerror}).") from None
+        raise UserError(f"The misses file {path} could not be written ({err.strerror or err}).") from None

@@ -7,7 +7,6 @@ Every expected problem ends in one plain sentence on stderr and exit status 1
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 
@@ -15,7 +14,7 @@ from trustmatch import __version__
 from trustmatch.app.lookup import load_dataset, resolve_trust
 from trustmatch.app.problems import UserError
 from trustmatch.cli import backtest, rank, shortlist
-from trustmatch.cli.output import school_json, table
+from trustmatch.cli.output import clean, destination, json_text, safe_console, school_json, table
 from trustmatch.data import paths
 from trustmatch.progress import Cancelled, Task, TerminalBar
 
@@ -24,18 +23,34 @@ from trustmatch.progress import Cancelled, Task, TerminalBar
 
 def cmd_version(args) -> int:
     dataset = load_dataset()
-    print(f"TrustMatch {__version__} - data of {dataset.data_date} ({dataset.source_name})")
+    print(clean(f"TrustMatch {__version__} - data of {dataset.data_date} ({dataset.source_name})"))
     return 0
 
 
 def cmd_import(args) -> int:
-    from trustmatch.data.dataset import import_into
+    from trustmatch.app.register import SmallerRegister, import_register, restore_previous_register
+    from trustmatch.data.dataset import DatasetProblem
     from trustmatch.data.gias import ImportProblem
 
     target = paths.imported_dataset()
     bar = TerminalBar()
+    if args.restore_previous:
+        if args.file:
+            raise UserError("Give a file to import or --restore-previous, not both.")
+        try:
+            _, _, sentence = restore_previous_register(Task(bar))
+        except DatasetProblem as err:
+            raise UserError(f"Nothing was changed: {err}") from None
+        except OSError as err:
+            raise UserError(f"Nothing was changed: {target.parent} could not be written ({err.strerror}).") from None
+        print(clean(sentence))
+        return 0
+    if not args.file:
+        raise UserError("Name the GIAS file to import, or give --restore-previous.")
     try:
-        dataset = import_into(Path(args.file), target, Task(bar))
+        dataset, _ = import_register(Path(args.file), Task(bar), force=args.force)
+    except SmallerRegister as err:
+        raise UserError(f"Nothing was imported: {err}") from None
     except ImportProblem as err:
         raise UserError(f"Nothing was imported: {err}") from err
     except PermissionError:
@@ -44,12 +59,12 @@ def cmd_import(args) -> int:
         raise UserError(f"Nothing was imported: saving to {target.parent} failed ({err.strerror}).") from err
     meta = dataset.meta
     skipped = ", ".join(f"{n:,} {why}" for why, n in meta.get("skipped", {}).items() if n)
-    print(
-        f"Imported {len(dataset):,} open state-funded schools from {meta['rows_read']:,} rows of {meta['source_name']}"
-    )
+    rows = f"{meta['rows_read']:,} rows of {meta['source_name']}"
+    print(clean(f"Imported {len(dataset):,} open state-funded schools from {rows}"))
     print(f"Data date {dataset.data_date}; saved to {target}")
     if skipped:
         print(f"Skipped: {skipped}")
+    print("The data you had is kept: 'trustmatch import-gias --restore-previous' goes back to it.")
     return 0
 
 
@@ -58,17 +73,19 @@ def cmd_find(args) -> int:
     text = " ".join(args.text)
     rows = dataset.finder.search(text, limit=args.limit)
     schools = [dataset.school(i) for i in rows]
-    if args.json:
-        print(json.dumps([school_json(s) for s in schools], indent=2, ensure_ascii=False))
-        return 0
-    if not schools:
+    if not schools and not args.json:
         raise UserError(f"No school matches '{text}'.")
-    print(
-        table(
-            [[s.urn, s.name, s.phase, s.la_name, s.postcode, s.trust_name or "-"] for s in schools],
-            ["URN", "School", "Phase", "Local authority", "Postcode", "Trust"],
+    with destination(args.out) as out:
+        if args.json:
+            print(json_text([school_json(s) for s in schools]), file=out)
+            return 0
+        print(
+            table(
+                [[s.urn, s.name, s.phase, s.la_name, s.postcode, s.trust_name or "-"] for s in schools],
+                ["URN", "School", "Phase", "Local authority", "Postcode", "Trust"],
+            ),
+            file=out,
         )
-    )
     return 0
 
 
@@ -78,33 +95,52 @@ def cmd_trust(args) -> int:
     trust, others = resolve_trust(dataset, text)
     members = [dataset.school(i) for i in trust.members]
     members.sort(key=lambda s: (s.phase_group, s.name))
-    if args.json:
-        document = trust.summary()
-        document["schools"] = [school_json(s) for s in members]
-        print(json.dumps(document, indent=2, ensure_ascii=False))
-        return 0
-    figures = trust.summary()
-    print(f"{trust.name} (group UID {trust.code}, {trust.type})")
-    print(f"  {trust.school_count} schools: " + ", ".join(f"{n} {p}" for p, n in trust.schools_by_phase.items()))
-    print(f"  {trust.pupils:,} pupils in places for {trust.capacity:,}; FSM {figures['fsm_pct']}%")
-    print("  Religious character: " + ", ".join(f"{k} {v}" for k, v in trust.religious_characters.items()))
-    if trust.dioceses:
-        print("  Dioceses: " + ", ".join(f"{k} {v}" for k, v in trust.dioceses.items()))
-    print("  Local authorities: " + ", ".join(f"{k} {v}" for k, v in trust.las.items()))
-    print("  Regions: " + ", ".join(f"{k} {v}" for k, v in trust.regions.items()))
-    if others:
-        print(f"  ({others} other trust(s) also match '{text}'.)")
-    print()
-    print(
-        table(
-            [
-                [s.urn, s.name, s.phase, s.la_name, s.postcode, s.pupils if s.pupils is not None else "-"]
-                for s in members
-            ],
-            ["URN", "School", "Phase", "Local authority", "Postcode", "Pupils"],
+    with destination(args.out) as out:
+        if args.json:
+            document = trust.summary()
+            document["schools"] = [school_json(s) for s in members]
+            print(json_text(document), file=out)
+            return 0
+        figures = trust.summary()
+        lines = [
+            f"{trust.name} (group UID {trust.code}, {trust.type})",
+            f"  {trust.school_count} schools: " + ", ".join(f"{n} {p}" for p, n in trust.schools_by_phase.items()),
+            f"  {trust.pupils:,} pupils in places for {trust.capacity:,}; FSM {figures['fsm_pct']}%",
+            "  Religious character: " + ", ".join(f"{k} {v}" for k, v in trust.religious_characters.items()),
+        ]
+        if trust.dioceses:
+            lines.append("  Dioceses: " + ", ".join(f"{k} {v}" for k, v in trust.dioceses.items()))
+        lines.append("  Local authorities: " + ", ".join(f"{k} {v}" for k, v in trust.las.items()))
+        lines.append("  Regions: " + ", ".join(f"{k} {v}" for k, v in trust.regions.items()))
+        if others:
+            lines.append(f"  ({others} other trust(s) also match '{text}'.)")
+        print("\n".join(clean(line) for line in lines) + "\n", file=out)
+        print(
+            table(
+                [
+                    [s.urn, s.name, s.phase, s.la_name, s.postcode, s.pupils if s.pupils is not None else "-"]
+                    for s in members
+                ],
+                ["URN", "School", "Phase", "Local authority", "Postcode", "Pupils"],
+            ),
+            file=out,
         )
-    )
     return 0
+
+
+def use_data_dir(folder: str | None, command) -> None:
+    """Use --data-dir, saying so when it names a file or a folder that does not exist (a typo)."""
+    if not folder:
+        return
+    path = Path(folder).expanduser()
+    if path.exists() and not path.is_dir():
+        raise UserError(f"--data-dir {folder} is a file, not a folder.")
+    if not path.exists():
+        if command is not cmd_import:
+            raise UserError(
+                f"--data-dir {folder} does not exist; check the spelling, or import a GIAS file into it to create it."
+            )
+    paths.set_data_dir(path)
 
 
 # --- parsing -----------------------------------------------------------------
@@ -124,18 +160,24 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 
     p = sub.add_parser("import-gias", help="import a GIAS 'All establishment data' download")
-    p.add_argument("file", help="edubasealldataYYYYMMDD.csv, .csv.gz or the downloaded .zip")
+    p.add_argument("file", nargs="?", help="edubasealldataYYYYMMDD.csv, .csv.gz or the downloaded .zip")
+    p.add_argument("--force", action="store_true",
+                   help="import even a file with far fewer schools or trusts than the data in use")
+    p.add_argument("--restore-previous", action="store_true",
+                   help="go back to the data in use before the last import (again to undo that)")
     p.set_defaults(func=cmd_import)
 
     p = sub.add_parser("find", help="find schools by URN, name, postcode or town")
     p.add_argument("text", nargs="+")
     p.add_argument("--limit", type=int, default=10)
     p.add_argument("--json", action="store_true", help="print JSON (see docs/cli-json.md)")
+    p.add_argument("--out", metavar="FILE", help="write to this file (UTF-8) instead of the screen")
     p.set_defaults(func=cmd_find)
 
     p = sub.add_parser("trust", help="show one trust's figures and schools")
     p.add_argument("trust", nargs="+", help="group UID or name")
     p.add_argument("--json", action="store_true", help="print JSON (see docs/cli-json.md)")
+    p.add_argument("--out", metavar="FILE", help="write to this file (UTF-8) instead of the screen")
     p.set_defaults(func=cmd_trust)
 
     rank.add_parser(sub)
@@ -146,14 +188,18 @@ def build_parser() -> argparse.ArgumentParser:
 
 def run_command(args) -> int:
     """Run a parsed command line; every expected problem ends in one sentence and a non-zero exit."""
-    if args.data_dir:
-        paths.set_data_dir(args.data_dir)
+    with safe_console():
+        return _run(args)
+
+
+def _run(args) -> int:
     try:
+        use_data_dir(args.data_dir, getattr(args, "func", None))
         if args.version:
             return cmd_version(args)
         return args.func(args)
     except UserError as err:
-        print(f"trustmatch: {err}", file=sys.stderr)
+        print(f"trustmatch: {clean(err)}", file=sys.stderr)
         return 1
     except Cancelled:
         print("trustmatch: cancelled; nothing was changed.", file=sys.stderr)

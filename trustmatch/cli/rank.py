@@ -2,15 +2,17 @@
 
 from __future__ import annotations
 
+import argparse
 import csv
 import io
-import json
+import math
 import sys
 from pathlib import Path
 
-from trustmatch.app.lookup import load_dataset, resolve_school
+from trustmatch.app.lookup import load_dataset, resolve_school, resolve_urn
 from trustmatch.app.problems import UserError
-from trustmatch.cli.output import safe_cell, table
+from trustmatch.cli.output import clean, destination, json_text, safe_cell, table
+from trustmatch.data.identifiers import looks_like_urn
 from trustmatch.fit.criteria import CRITERIA
 from trustmatch.fit.ranking import DEFAULT_MAX_KM, PRESETS, Filters, RankingProblem, parse_weights
 from trustmatch.progress import Task, TerminalBar
@@ -19,10 +21,19 @@ from trustmatch.progress import Task, TerminalBar
 def _distance(text: str) -> float | None:
     if text.strip().lower() in ("none", "off", "any"):
         return None
-    value = float(text)  # argparse turns a ValueError into "invalid _distance value"
-    if value <= 0:
-        raise ValueError(text)
+    try:
+        value = float(text)
+    except ValueError:
+        value = math.nan
+    if not (math.isfinite(value) and 0 < value <= MAX_KM):
+        raise argparse.ArgumentTypeError(
+            f"must be a distance in km above 0 and up to {MAX_KM:,.0f}, or 'none' for no limit, not '{text}'"
+        )
     return value
+
+
+# Further than any two points in England are apart.
+MAX_KM = 1_000
 
 
 def add_parser(sub) -> None:
@@ -33,6 +44,7 @@ def add_parser(sub) -> None:
     p.add_argument("--format", choices=["table", "json", "csv"], default="table")
     p.add_argument("--urns-file",
                    help="rank every school whose URN is in this file (one per line, or a CSV with a URN column)")
+    p.add_argument("--out", metavar="FILE", help="write to this file (UTF-8; CSV with a byte order mark for Excel)")
     p.set_defaults(func=run)
 
 
@@ -82,20 +94,29 @@ def write_csv(blocks, out) -> None:
     writer.writerow(CSV_HEADERS)
     for school, candidates in blocks:
         for row in csv_rows(school, candidates):
-            writer.writerow([safe_cell(v) for v in row])
+            writer.writerow([safe_cell(clean(v) if isinstance(v, str) else v) for v in row])
 
 
 def read_urns(path: str) -> list[str]:
+    """The URN cells of a file, as written (checked later): one per line, or a CSV/TSV column headed URN."""
     try:
         text = Path(path).read_text(encoding="utf-8-sig")
     except FileNotFoundError:
         raise UserError(f"There is no URN file at {path}.") from None
+    except IsADirectoryError:
+        raise UserError(f"{path} is a folder, not a file of URNs.") from None
     except (OSError, UnicodeDecodeError) as err:
         why = getattr(err, "strerror", None) or "not text"
-        raise UserError(f"The URN file {path} could not be read ({why}).") from err
-    rows = list(csv.reader(io.StringIO(text)))
-    if rows and any(cell.strip().lower() == "urn" for cell in rows[0]):
-        column = [cell.strip().lower() for cell in rows[0]].index("urn")
+        raise UserError(f"The URN file {path} could not be read ({why}).") from None
+    first = text.split("\n", 1)[0]
+    delimiter = max(",;\t", key=first.count)
+    try:
+        rows = list(csv.reader(io.StringIO(text), delimiter=delimiter))
+    except csv.Error as err:
+        raise UserError(f"The URN file {path} is not a readable list ({err}).") from None
+    header = [cell.strip().lower() for cell in rows[0]] if rows else []
+    if "urn" in header:
+        column = header.index("urn")
         values = [r[column].strip() for r in rows[1:] if len(r) > column]
     else:
         values = [r[0].strip() for r in rows if r]
@@ -115,27 +136,27 @@ def run(args) -> int:
     weights, filters = settings(args)
 
     dataset = load_dataset()
-    if args.urns_file:
-        targets = read_urns(args.urns_file)
-    else:
-        targets = [" ".join(args.school)]
+    batch = bool(args.urns_file)
+    targets = read_urns(args.urns_file) if batch else [" ".join(args.school)]
     engine = FitEngine(dataset)
-    blocks, unknown, empty = [], [], []
+    blocks, unknown, empty, seen = [], [], [], set()
     bar = TerminalBar()
     task = Task(bar)
     for i, target in enumerate(targets):
-        if len(targets) > 1:
+        if batch:
             task.step(i / len(targets), f"Ranking {i + 1:,} of {len(targets):,}")
-        try:
+            # A list holds URNs: anything else is reported, never searched for as a name.
+            school = resolve_urn(dataset, target)
+            if school is None:
+                unknown.append(target)
+                continue
+            if school.urn in seen:
+                continue  # listed twice: ranked once
+            seen.add(school.urn)
+        else:
             school = resolve_school(dataset, target)
-        except UserError as err:
-            if len(targets) == 1:
-                raise
-            unknown.append(target)
-            print(f"trustmatch: skipped {target}: {err}", file=sys.stderr)
-            continue
-        if len(targets) == 1 and not target.isdigit():
-            print(f"Ranking trusts for {school.name}, {school.town} (URN {school.urn})", file=sys.stderr)
+            if not looks_like_urn(target):
+                print(clean(f"Ranking trusts for {school.name}, {school.town} (URN {school.urn})"), file=sys.stderr)
         try:
             ranking = engine.evaluate(school.index).rank(weights, filters)
         except RankingProblem as err:
@@ -143,28 +164,41 @@ def run(args) -> int:
         if len(ranking) == 0:
             empty.append(school)
         blocks.append((school, ranking.rows(args.top)))
-    if len(targets) > 1:
+    if batch:
         task.step(1.0, "Done")
-
-    if len(targets) == 1 and empty:
+        if not blocks:
+            raise UserError(
+                f"None of the {len(targets):,} entries in {args.urns_file} is the URN of an open state-funded school."
+            )
+    elif empty:
         raise UserError(f"No trust is left for {empty[0].name} after the filters; loosen them.")
 
-    out = sys.stdout
-    if args.format == "json":
-        if args.urns_file:
+    with destination(args.out, bom=args.format == "csv") as out:
+        write(args.format, blocks, batch, out)
+    if unknown:
+        shown = ", ".join(f"'{clean(u)[:40]}'" for u in unknown[:10])
+        print(f"trustmatch: {len(unknown):,} entr{'y' if len(unknown) == 1 else 'ies'} not found "
+              f"(not the URN of an open state-funded school): {shown}", file=sys.stderr)
+    if empty and batch:
+        print(f"trustmatch: no trust left after the filters for {len(empty)} school(s).", file=sys.stderr)
+    return 0
+
+
+def write(form: str, blocks, batch: bool, out) -> None:
+    if form == "json":
+        if batch:
             document = [
                 {"urn": s.urn, "school": s.name, "candidates": [c.to_json() for c in rows]} for s, rows in blocks
             ]
         else:
             document = [c.to_json() for c in blocks[0][1]]
-        json.dump(document, out, indent=2, ensure_ascii=False)
-        out.write("\n")
-    elif args.format == "csv":
+        out.write(json_text(document) + "\n")
+    elif form == "csv":
         write_csv(blocks, out)
     else:
         for school, rows in blocks:
             if len(blocks) > 1:
-                print(f"\n{school.name} (URN {school.urn})")
+                print("\n" + clean(f"{school.name} (URN {school.urn})"), file=out)
             print(
                 table(
                     [
@@ -173,12 +207,8 @@ def run(args) -> int:
                         for c in rows
                     ],
                     ["#", "Trust", "Total", "Ethos", "Geog.", "Phase", "Capac.", "Near km", "Robust"],
-                )
+                ),
+                file=out,
             )
             if any(c.is_current_trust for c in rows):
-                print("* the school's current trust (scored without the school itself)")
-    if unknown:
-        print(f"trustmatch: {len(unknown)} URN(s) not found: {', '.join(unknown[:10])}", file=sys.stderr)
-    if empty and len(targets) > 1:
-        print(f"trustmatch: no trust left after the filters for {len(empty)} school(s).", file=sys.stderr)
-    return 0
+                print("* the school's current trust (scored without the school itself)", file=out)

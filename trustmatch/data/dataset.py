@@ -12,7 +12,8 @@ from __future__ import annotations
 import gzip
 import json
 import os
-import tempfile
+import shutil
+import zlib
 from dataclasses import dataclass
 from datetime import date
 from functools import cached_property
@@ -20,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 
+from trustmatch.data import paths
 from trustmatch.data.gias import SCHOOL_COLUMNS, ImportResult
 
 FORMAT = "trustmatch-dataset"
@@ -164,57 +166,152 @@ def _numbers(values: list) -> np.ndarray:
     return np.array([np.nan if v is None else v for v in values], dtype=np.float64)
 
 
-def save(dataset: Dataset, path: Path) -> None:
-    """Write the dataset so that a crash or full disk mid-save leaves the old file intact."""
+def save(dataset: Dataset, path: Path, keep_previous: bool = False) -> None:
+    """Write the dataset so that a crash or full disk mid-save leaves the old file intact.
+
+    With `keep_previous`, the file being replaced becomes the previous dataset
+    (one step back), in the same moment as far as a crash can tell.
+    """
     path = Path(path)
-    path.parent.mkdir(parents=True, exist_ok=True)
     payload = json.dumps(dataset.to_document(), ensure_ascii=False, separators=(",", ":"), sort_keys=True)
-    handle, temporary = tempfile.mkstemp(prefix=path.name + ".", suffix=".part", dir=path.parent)
+    keep = (lambda: _keep_as_previous(path)) if keep_previous else None
+    with paths.atomic_write(path, before_replace=keep) as raw:
+        # mtime=0 keeps the bytes the same for the same data, so a rebuild can be compared.
+        with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6) as out:
+            out.write(payload.encode("utf-8"))
+
+
+def _keep_as_previous(path: Path) -> None:
+    if path.exists():
+        _link_over(path, paths.previous_of(path))
+
+
+def _link_over(source: Path, target: Path) -> None:
+    """Make `target` the same file as `source`, atomically: a hard link where it can, else a copy."""
+    temporary = target.with_name(f"{target.name}.{os.getpid()}.link{paths.PART_SUFFIX}")
+    temporary.unlink(missing_ok=True)
     try:
-        with os.fdopen(handle, "wb") as raw:
-            # mtime=0 keeps the bytes the same for the same data, so a rebuild can be compared.
-            with gzip.GzipFile(fileobj=raw, mode="wb", mtime=0, compresslevel=6) as out:
-                out.write(payload.encode("utf-8"))
-            raw.flush()
-            os.fsync(raw.fileno())
-        os.chmod(temporary, 0o644)  # mkstemp makes it private; a dataset is not secret
-        os.replace(temporary, path)
+        os.link(source, temporary)
+    except OSError:
+        shutil.copyfile(source, temporary)
+    try:
+        os.replace(temporary, target)
     except BaseException:
-        Path(temporary).unlink(missing_ok=True)
+        temporary.unlink(missing_ok=True)
         raise
+
+
+def restore_previous(path: Path) -> str:
+    """Go one step back: the previous dataset and the one in use change places.
+
+    With no previous file, the import is undone to the bundled data (and can be
+    redone the same way).  Returns a sentence saying what is now in use.
+    """
+    path = Path(path)
+    previous = paths.previous_of(path)
+    if previous.exists():
+        load(previous)  # refuse to bring back a damaged file
+        if path.exists():
+            outgoing = path.with_name(f"{path.name}.{os.getpid()}.outgoing{paths.PART_SUFFIX}")
+            _link_over(path, outgoing)
+            os.replace(previous, path)
+            os.replace(outgoing, previous)
+        else:
+            os.replace(previous, path)
+        paths.sync_folder(path.parent)
+        return "restored"
+    if path.exists():
+        os.replace(path, previous)
+        paths.sync_folder(path.parent)
+        return "bundled"
+    raise DatasetProblem("There is no previous data to go back to.")
+
+
+# A saved dataset of the whole register is ~1 MB gzipped and ~10 MB of JSON.
+MAX_DOCUMENT_BYTES = 512 << 20
 
 
 def load(path: Path) -> Dataset:
     path = Path(path)
     try:
         with gzip.open(path, "rb") as f:
-            document = json.loads(f.read())
+            raw = f.read(MAX_DOCUMENT_BYTES + 1)
+        if len(raw) > MAX_DOCUMENT_BYTES:
+            raise DatasetProblem(f"The dataset at {path} is far too large to be a TrustMatch dataset.")
+        document = json.loads(raw)
     except FileNotFoundError:
         raise DatasetProblem(f"No dataset at {path}.") from None
-    except (OSError, EOFError, ValueError) as err:
-        raise DatasetProblem(f"The dataset at {path} is damaged ({err}).") from None
+    except IsADirectoryError:
+        raise DatasetProblem(f"The dataset at {path} is a folder, not a file.") from None
+    except (OSError, EOFError, ValueError, zlib.error) as err:
+        raise DatasetProblem(f"The dataset at {path} is damaged ({_first_line(err)}).") from None
+    except RecursionError:
+        raise DatasetProblem(f"The dataset at {path} is damaged (nested too deeply).") from None
     if not isinstance(document, dict) or document.get("format") != FORMAT:
         raise DatasetProblem(f"{path} is not a TrustMatch dataset.")
     if document.get("version") not in READABLE_VERSIONS:
         raise DatasetProblem(f"{path} was written by another version of TrustMatch; import GIAS again.")
-    columns = document["columns"]
+    columns, meta = document.get("columns"), document.get("meta", {})
     if document["version"] == 1 and isinstance(columns, dict) and "status" in columns:
         columns["governance"] = columns.pop("status")
-    return Dataset(columns, document.get("meta", {}))
+    problem = shape_problem(columns, meta)
+    if problem:
+        raise DatasetProblem(f"The dataset at {path} is damaged ({problem}).")
+    return Dataset(columns, meta)
 
 
-def import_into(source: Path | str, target: Path, task=None) -> Dataset:
-    """Import a GIAS download and make it the dataset at `target`.
+def _first_line(err: Exception) -> str:
+    return (str(err).splitlines() or [type(err).__name__])[0]
 
-    Nothing is written until the whole file has been read, so a bad file or a
-    cancel leaves the previous dataset in use.
-    """
-    from trustmatch.data.gias import import_gias
-    from trustmatch.progress import Task
 
-    task = task or Task()
-    dataset = Dataset.from_import(import_gias(source, task))
-    task.step(0.92, "Saving dataset")
-    save(dataset, target)
-    task.step(1.0, "Done")
-    return dataset
+# What each column may hold; anything else would crash the app far from here.
+_TEXT = {str}
+_WHOLE = {int}
+_NUMBER = {int, float}
+_OPTIONAL_WHOLE = {int, type(None)}
+_OPTIONAL_NUMBER = {int, float, type(None)}
+COLUMN_TYPES = {
+    **{name: _TEXT for name in SCHOOL_COLUMNS},
+    "urn": _WHOLE, "easting": _NUMBER, "northing": _NUMBER, "lat": _NUMBER, "lon": _NUMBER,
+    "low_age": _OPTIONAL_WHOLE, "high_age": _OPTIONAL_WHOLE, "pupils": _OPTIONAL_WHOLE, "capacity": _OPTIONAL_WHOLE,
+    "fsm_pct": _OPTIONAL_NUMBER,
+}
+
+
+def shape_problem(columns, meta) -> str | None:
+    """What is wrong with a dataset document's columns and meta, in a few words, or None."""
+    from trustmatch.data.identifiers import is_group_uid, parse_urn
+    from trustmatch.data.trusts import PHASE_GROUP_ORDER
+
+    if not isinstance(columns, dict):
+        return "it has no columns"
+    if not isinstance(meta, dict) or not all(isinstance(meta.get(k, ""), str) for k in ("data_date", "source_name")):
+        return "its description is not what TrustMatch writes"
+    missing = [c for c in SCHOOL_COLUMNS if not isinstance(columns.get(c), list)]
+    if missing:
+        return f"the column(s) {', '.join(missing[:5])} are missing"
+    lengths = {len(columns[c]) for c in SCHOOL_COLUMNS}
+    if len(lengths) != 1:
+        return "its columns have different lengths"
+    if not lengths.pop():
+        return "it holds no schools"
+    for name in SCHOOL_COLUMNS:
+        # type(), not isinstance: True is an int to Python but not a number of pupils
+        if not set(map(type, columns[name])) <= COLUMN_TYPES[name]:
+            return f"the column {name} holds values of the wrong kind"
+        if COLUMN_TYPES[name] is not _TEXT:
+            numbers = np.array([0 if v is None else v for v in columns[name]], dtype=object)
+            try:
+                finite = np.isfinite(numbers.astype(np.float64)).all()
+            except OverflowError:
+                finite = False
+            if not finite or (name not in ("lat", "lon", "easting", "northing") and (numbers < 0).any()):
+                return f"the column {name} holds impossible numbers"
+    urns = columns["urn"]
+    if any(parse_urn(u) is None for u in urns) or len(set(urns)) != len(urns):
+        return "its URNs are not all valid and different"
+    if not all(code == "" or is_group_uid(code) for code in columns["trust_code"]):
+        return "it has trust codes that are not GIAS group UIDs"
+    if not set(columns["phase_group"]) <= set(PHASE_GROUP_ORDER):
+        return "it has phases TrustMatch does not know"
+    return None

@@ -7,6 +7,8 @@ from dataclasses import dataclass
 
 import numpy as np
 
+from trustmatch.data.identifiers import is_group_uid
+
 PHASE_GROUP_ORDER = [
     "primary", "secondary", "all-through", "special", "alternative provision", "nursery", "16 plus", "other",
 ]
@@ -66,7 +68,7 @@ def group_reduce(ufunc, values: np.ndarray, starts: np.ndarray) -> np.ndarray:
 
 def _code_key(code: str):
     # GIAS group UIDs are numbers; order them as numbers so ties break the same way everywhere.
-    return (0, int(code), "") if code.isdigit() else (1, 0, code)
+    return (0, int(code), "") if is_group_uid(code) else (1, 0, code)
 
 
 def _ordered(counter: Counter) -> dict[str, int]:

@@ -262,6 +262,7 @@ class Backtest:
         self.nearest_km = np.zeros((len(joiners), len(mats)))
         self.other_character_share = np.zeros((len(joiners), len(mats)))
         self._members = _Members(rebuilt, mats)
+        self._engine_columns = np.array([engine.position[code] for code in self.codes], dtype=np.int64)
 
     @classmethod
     def build(
@@ -316,7 +317,7 @@ class Backtest:
         return backtest
 
     def _score_all(self, filters: tuple[Filters, ...], task: Task) -> None:
-        take = np.array([self.engine.position[code] for code in self.codes], dtype=np.int64)
+        take = self._engine_columns
         masks = {f: np.zeros(self.scores.shape[:2], dtype=bool) for f in filters}
         for j, joiner in enumerate(self.joiners):
             if j % 50 == 0:
@@ -340,7 +341,7 @@ class Backtest:
     def mask(self, filters: Filters) -> np.ndarray:
         """Which trusts each joiner would see listed under these filters (joiners x trusts)."""
         if filters not in self.masks:
-            take = np.array([self.engine.position[code] for code in self.codes], dtype=np.int64)
+            take = self._engine_columns
             self.masks[filters] = np.array(
                 [self.engine.evaluate(j.row).mask(filters)[take] for j in self.joiners]
             ).reshape(self.scores.shape[:2])
@@ -351,7 +352,7 @@ class Backtest:
         w = np.array([check_weights(weights)[n] for n in CRITERIA])
         # One call over every joiner's rows at once: total is computed row by row, as for one school.
         joiners, trusts, _ = self.scores.shape
-        return criteria.total(self.scores.reshape(joiners * trusts, -1), w).reshape(joiners, trusts)
+        return criteria.total(self.scores.reshape(joiners * trusts, len(CRITERIA)), w).reshape(joiners, trusts)
 
     def ranks(self, weights: dict[str, float], filters: Filters = DEFAULT_FILTERS) -> np.ndarray:
         """The rank of each joiner's trust (1 = best, 0 = not listed) under these settings."""
@@ -383,17 +384,21 @@ class Backtest:
     def report(self, weights: dict[str, float], filters: Filters = DEFAULT_FILTERS) -> Report:
         ranks = {TRUSTMATCH: self.ranks(weights, filters), **{b: self.baseline_ranks(b) for b in BASELINES}}
         overall = {name: self.figures(r) for name, r in ranks.items()}
-        breakdowns = {}
+        return Report(self, check_weights(weights), filters, overall, self.breakdowns(ranks), ranks)
+
+    def breakdowns(self, ranks: dict[str, np.ndarray]) -> dict[str, dict[str, dict[str, Figures]]]:
+        """Figures of each named ranking by phase, religious character, urban/rural and region (largest group first)."""
+        out = {}
         for dimension, key in BREAKDOWNS.items():
             groups: dict[str, list[int]] = {}
             for j, joiner in enumerate(self.joiners):
                 groups.setdefault(key(joiner) or "unknown", []).append(j)
             ordered = sorted(groups.items(), key=lambda kv: (-len(kv[1]), kv[0]))
-            breakdowns[dimension] = {
+            out[dimension] = {
                 group: {name: Figures.of(r[idx], self.findable[idx]) for name, r in ranks.items()}
                 for group, idx in ordered
             }
-        return Report(self, check_weights(weights), filters, overall, breakdowns, ranks)
+        return out
 
     # --- facts for fitting -----------------------------------------------------
 

@@ -39,6 +39,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from trustmatch.fit.criteria import BENCHMARK_PUPILS, BENCHMARK_SCHOOLS, SCRUTINY_PUPILS
+from trustmatch.fit.evidence import without_school
 from trustmatch.fit.graph import DEFAULT_RADIUS_KM
 from trustmatch.fit.ranking import FAITH_WORDS
 
@@ -74,14 +75,6 @@ def _phase(school) -> str:
     return PHASE_WORDS.get(school.phase_group, school.phase_group)
 
 
-def _without_school(counts: dict[str, int], key: str, candidate) -> dict[str, int]:
-    """The trust's tally without the school itself (it sits in the counts of its own trust)."""
-    counts = dict(counts)
-    if candidate.is_current_trust and counts.get(key):
-        counts[key] -= 1
-    return counts
-
-
 def _local_support(candidate, school) -> Question | None:
     if candidate.nearest_km <= DEFAULT_RADIUS_KM:
         return None
@@ -103,13 +96,16 @@ def _growth(candidate, school) -> Question | None:
         f"; under the {SCRUTINY_PUPILS:,} pupils below which DfE guidance (December 2016) put trusts under "
         "closer financial scrutiny" if candidate.pupils < SCRUTINY_PUPILS else ""
     )
+    size = f"{_plural(candidate.schools, 'school')} and {candidate.pupils:,} pupils"
+    if not candidate.schools:  # a trust of this school alone
+        size = "no school but ours"
     return Question(
         "growth",
         "Growth and central capacity",
-        f"With {_plural(candidate.schools, 'school')} and {candidate.pupils:,} pupils, what is the trust's plan "
+        f"With {size}, what is the trust's plan "
         "for growth, how will that growth be paid for, and who does its central team have for finance, HR "
         "and school improvement?",
-        f"{_plural(candidate.schools, 'school')} and {candidate.pupils:,} pupils: under both marks of the 2022 "
+        f"{size[0].upper()}{size[1:]}: under both marks of the 2022 "
         f"White Paper, which asked trusts to work towards {BENCHMARK_SCHOOLS} schools or "
         f"{BENCHMARK_PUPILS:,} pupils{scrutiny}.",
     )
@@ -129,7 +125,7 @@ def _identity(candidate, school) -> Question | None:
 
 
 def _religious_character(candidate, school, trust) -> Question | None:
-    faiths = _without_school(trust.faiths, school.faith, candidate)
+    faiths = without_school(trust.faiths, school.faith, candidate)
     total = sum(faiths.values())
     same = faiths.get(school.faith, 0)
     if total and same * 2 < total:
@@ -150,7 +146,7 @@ def _religious_character(candidate, school, trust) -> Question | None:
             + ("; a school without one may join a church trust if both agree, and keeps its own character "
                "(2016 memoranda with the churches)." if school.faith == "none" else "."),
         )
-    dioceses = _without_school(trust.dioceses, school.diocese, candidate)
+    dioceses = without_school(trust.dioceses, school.diocese, candidate)
     if school.diocese and same and not dioceses.get(school.diocese):
         elsewhere = " and ".join(f"the {d}" for d in list(dioceses)[:2]) or "no diocese"
         return Question(
@@ -165,9 +161,9 @@ def _religious_character(candidate, school, trust) -> Question | None:
 
 
 def _phase_expertise(candidate, school, trust) -> Question | None:
-    by_phase = _without_school(trust.schools_by_phase, school.phase_group, candidate)
+    by_phase = without_school(trust.schools_by_phase, school.phase_group, candidate)
     same = by_phase.get(school.phase_group, 0)
-    if same >= FEW_SAME_PHASE:
+    if same >= FEW_SAME_PHASE or not candidate.schools:
         return None
     phase = _phase(school)
     article = "an" if phase[0] in "aeiou" else "a"

@@ -83,11 +83,15 @@ def parse_weights(text: str | None, preset: str | None = None) -> dict[str, floa
     return check_weights(weights)
 
 
+# Weights are relative; past this their sum overflows in the robustness draws and every total becomes 0.
+MAX_WEIGHT = 1000.0
+
+
 def check_weights(weights: dict[str, float]) -> dict[str, float]:
     for name in CRITERIA:
         value = float(weights.get(name, 0.0))
-        if not np.isfinite(value) or value < 0:
-            raise RankingProblem(f"The weight for {name} must be zero or more.")
+        if not np.isfinite(value) or not 0 <= value <= MAX_WEIGHT:
+            raise RankingProblem(f"The weight for {name} must be zero or more, and at most {MAX_WEIGHT:g}.")
     if sum(float(weights.get(n, 0.0)) for n in CRITERIA) <= 0:
         raise RankingProblem("At least one criterion needs a weight above zero.")
     return {n: float(weights.get(n, 0.0)) for n in CRITERIA}

@@ -17,6 +17,39 @@ def _counts(mapping: dict[str, int], limit: int = 8) -> str:
     return text + (f", and {len(items) - limit} more" if len(items) > limit else "")
 
 
+KIND_COLOURS = {"benefit": "#00603f", "obstacle": "#8a3b00", "context": "#222222"}
+
+
+def evidence_html(content: evidence.Evidence) -> str:
+    """The evidence section: caveat and disclaimer in plain view, then each heading with its items."""
+    parts = [
+        "<a name='evidence'></a><h3>Perceived benefits and obstacles of joining a trust</h3>",
+        f"<p style='color:#444'><i>{escape(content.caveat)}</i> <a href='source:dfe2021'>[source]</a><br>"
+        f"<i>{escape(content.disclaimer)}</i></p>",
+    ]
+    for heading in content.headings:
+        items = content.under(heading)
+        if not items:
+            continue
+        parts.append(f"<h4 style='color:#1a3d6e'>{escape(heading.title)}</h4>")
+        if heading.note:
+            parts.append(f"<p style='color:#444'><i>{escape(heading.note)}</i></p>")
+        for item in items:
+            label = f"{item.kind.capitalize()}: " if item.kind != "context" else ""
+            parts.append(
+                f"<p><b style='color:{KIND_COLOURS[item.kind]}'>{escape(label + item.title)}</b> "
+                f"<a href='source:{item.source.key}'>[{escape(item.source.short)}]</a>"
+            )
+            for figure in item.figures:
+                parts.append(f"<br>{figure.percent}% {escape(figure.text)} ({figure.phase} schools)")
+                if figure.source != item.source:
+                    parts.append(f" <a href='source:{figure.source.key}'>[{escape(figure.source.short)}]</a>")
+            if item.this_trust:
+                parts.append(f"<br><span style='color:#333'>This trust: {escape(item.this_trust)}</span>")
+            parts.append("</p>")
+    return "".join(parts)
+
+
 def trust_html(school, trust, candidate, shape) -> str:
     """HTML for one trust against the chosen school (school and candidate may be None)."""
     if trust is None:
@@ -59,22 +92,7 @@ def trust_html(school, trust, candidate, shape) -> str:
         )
 
     if school is not None and candidate is not None and shape is not None:
-        study = evidence.load()["study"]
-        parts.append("<h3>Perceived benefits and obstacles (DfE, 2021)</h3>")
-        for item in evidence.items_for(school, trust, candidate, shape):
-            colour = {"benefit": "#00603f", "obstacle": "#8a3b00"}.get(item.kind, "#222222")
-            label = f"{item.kind.capitalize()}: " if item.kind in ("benefit", "obstacle") else ""
-            parts.append(f"<p><b style='color:{colour}'>{label}{escape(item.title)}</b><br>")
-            for figure in item.figures:
-                parts.append(
-                    f"{figure.percent}% {escape(figure.text)} ({figure.phase} schools) "
-                    f"<a href='source:study'>[DfE {escape(study['date'][-4:])}]</a><br>"
-                )
-            if not item.figures:
-                parts.append("<i>Named by school leaders as a benefit; no percentage published</i> "
-                             "<a href='source:benefits'>[source]</a><br>")
-            parts.append(f"<span style='color:#333'>This trust: {escape(item.this_trust)}</span></p>")
-        parts.append(f"<p><small><i>{escape(evidence.load()['disclaimer'])}</i></small></p>")
+        parts.append(evidence_html(evidence.evidence_for(school, trust, candidate, shape)))
     return "".join(parts)
 
 
@@ -91,15 +109,15 @@ class DetailPanel(QTextBrowser):
         self.setHtml(trust_html(school, trust, candidate, shape))
 
     def _source(self, url) -> None:
-        study = evidence.load()["study"]
-        if url.toString() == "source:benefits":
-            text = study["benefits_source"]
-        else:
-            text = (
-                f"<b>{escape(study['publisher'])}, {escape(study['date'])}</b><br>{escape(study['title'])}<br><br>"
-                f"{escape(study['method'])}<br><br><i>{escape(study['caveat'])}</i><br><br>"
-                f"<a href='{escape(study['url'])}'>{escape(study['url'])}</a>"
-            )
+        key = url.toString().removeprefix("source:")
+        source = evidence.sources().get(key)
+        if source is None:
+            return
+        text = f"{escape(source.citation)}<br><br><i>{escape(source.caveat)}</i>"
+        if key == "dfe2021":
+            study = evidence.load()["study"]
+            url = escape(study["url"])
+            text += f"<br><br>{escape(study['method'])}<br><br><a href='{url}'>{url}</a>"
         box = QMessageBox(QMessageBox.Information, "Source", text, QMessageBox.Close, self)
         box.setTextFormat(Qt.RichText)
         box.setTextInteractionFlags(Qt.TextBrowserInteraction)

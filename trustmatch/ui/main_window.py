@@ -31,8 +31,8 @@ from PySide6.QtWidgets import (
 
 from trustmatch import __version__
 from trustmatch.app.session import DATA, NOTICE, RANKING, SCHOOL, SELECTION, Session
-from trustmatch.data import paths
 from trustmatch.data.dataset import attribution
+from trustmatch.data.identifiers import parse_urn
 from trustmatch.ui.candidates import CandidateModel, CandidateTable
 from trustmatch.ui.controls import ControlsPanel
 from trustmatch.ui.detail import DetailPanel
@@ -127,6 +127,7 @@ class MainWindow(QMainWindow):
         toolbar.addWidget(self.legend)
         self.addToolBar(toolbar)
         self.data_label = QLabel()
+        self.data_label.setTextFormat(Qt.PlainText)  # the source name comes from a file
         self.statusBar().addPermanentWidget(self.data_label)
 
     def _bind(self) -> None:
@@ -138,6 +139,7 @@ class MainWindow(QMainWindow):
         s.subscribe(lambda changed: self._show_data_source(), {DATA})
         s.subscribe(lambda changed: self.messages.show_message(s.notice, WARNING, key="notice", seconds=8), {NOTICE})
         self.tasks.running_changed.connect(lambda running: self.import_action.setEnabled(not running))
+        self.tasks.running_changed.connect(lambda running: self.restore_action.setEnabled(not running))
         self._shown_in_detail = None
         self._show_detail()
         self._show_data_source()
@@ -158,6 +160,7 @@ class MainWindow(QMainWindow):
         file = bar.addMenu("&File")
         self.menus: dict[str, QMenu] = {"file": file}
         self.import_action = self._action(file, "&Import GIAS extract...", self.choose_import_file, "Ctrl+I")
+        self.restore_action = self._action(file, "&Restore previous data", self.restore_previous)
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.Quit)
         view = bar.addMenu("&View")
@@ -214,20 +217,51 @@ class MainWindow(QMainWindow):
         if path:
             self.import_file(path)
 
-    def import_file(self, path: str) -> None:
-        from trustmatch.data.dataset import import_into
-        from trustmatch.fit.ranking import FitEngine
+    def import_file(self, path: str, force: bool = False) -> None:
+        from trustmatch.app.register import SmallerRegister, import_register
 
         def work(task):
-            dataset = import_into(path, paths.imported_dataset(), task)
-            return dataset, FitEngine(dataset)
+            try:
+                return import_register(path, task, force=force)
+            except SmallerRegister as question:
+                return question  # asked on the GUI thread
 
-        def done(result) -> str:
+        def done(result) -> str | None:
+            if isinstance(result, SmallerRegister):
+                self._ask_to_import_smaller(path, result)
+                return None
             dataset, engine = result
             self.session.replace_data(dataset, engine)
-            return f"Imported {len(dataset):,} schools from {dataset.source_name}."
+            return (f"Imported {len(dataset):,} schools from {dataset.source_name}. "
+                    "File > Restore previous data goes back to the data you had.")
 
         self.tasks.run("GIAS import", work, done, kept="The data you had is still in use.")
+
+    def _ask_to_import_smaller(self, path: str, problem) -> None:
+        """A valid file far smaller than the data in use: the user decides."""
+        self.question = QMessageBox(
+            QMessageBox.Question, "Import a much smaller register?",
+            f"{problem}\n\nImport it anyway? The data you have now is kept as the previous data "
+            "(File > Restore previous data).",
+            QMessageBox.Yes | QMessageBox.No, self,
+        )
+        self.question.setTextFormat(Qt.PlainText)  # the sentence names a file, which may hold anything
+        self.question.setDefaultButton(QMessageBox.No)
+        self.question.finished.connect(
+            lambda answer: self.import_file(path, force=True) if answer == QMessageBox.Yes else None
+        )
+        self.question.open()
+
+    def restore_previous(self) -> None:
+        from trustmatch.app.register import restore_previous_register
+
+        def done(result) -> str:
+            dataset, engine, sentence = result
+            self.session.replace_data(dataset, engine)
+            return sentence
+
+        self.tasks.run("Restoring the previous data", restore_previous_register, done,
+                       kept="The data you had is still in use.")
 
     # --- about and layout --------------------------------------------------------------
 
@@ -261,8 +295,8 @@ class MainWindow(QMainWindow):
 
     def restore_school(self) -> bool:
         """Open on the school chosen last time, if it is still in the data."""
-        urn = self.settings.value("school/urn") if self.settings is not None else None
-        row = self.session.dataset.index_of_urn(int(urn)) if urn and str(urn).isdigit() else None
+        urn = parse_urn(self.settings.value("school/urn")) if self.settings is not None else None
+        row = self.session.dataset.index_of_urn(urn) if urn is not None else None
         if row is not None:
             self.session.choose_school(row)
         return row is not None

@@ -8,6 +8,8 @@ metres with a locked aspect ratio.
 
 from __future__ import annotations
 
+from html import escape
+
 import numpy as np
 import pyqtgraph as pg
 from PySide6.QtCore import QEvent, QPointF, Qt, Signal
@@ -304,7 +306,9 @@ class MapView(pg.PlotWidget):
     def _describe(self, row: int) -> str:
         s = self.dataset.school(row)
         trust = s.trust_name or {"maintained": "maintained by the LA"}.get(s.governance, "no trust")
-        return f"<b>{s.name}</b><br>{s.phase}, {s.la_name}<br>{trust}"
+        # Rich text: every name is escaped, or a name with <img src=...> would make Qt read a file.
+        text = lambda value: escape(value, quote=False)  # noqa: E731 - element text: & < > are enough
+        return f"<b>{text(s.name)}</b><br>{text(s.phase)}, {text(s.la_name)}<br>{text(trust)}"
 
     def _hover(self, scene_pos) -> None:
         row = self.school_at(scene_pos)

@@ -30,6 +30,7 @@ class MessageRow(QFrame):
         layout = QHBoxLayout(self)
         layout.setContentsMargins(8, 3, 4, 3)
         self.label = QLabel(text)
+        self.label.setTextFormat(Qt.PlainText)  # messages quote file and school names, which may hold anything
         self.label.setWordWrap(True)
         self.label.setTextInteractionFlags(Qt.TextSelectableByMouse)
         self.label.setAccessibleName(f"{word}: {text}")
