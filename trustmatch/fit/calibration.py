@@ -26,13 +26,19 @@ FITTED = {
 }
 FITTED_ETHOS = {
     "none": ("same_faith",),
-    "cofe": ("same_faith", "same_diocese", "diocese_present", "other_faith"),
+    "cofe": ("same_faith", "same_diocese", "diocese_present", "diocesan_trust", "other_faith"),
     "catholic": ("same_faith", "same_diocese", "diocese_present", "other_faith"),
 }
 # Schools of other faiths (Jewish, Muslim, Hindu, Sikh, Methodist, "Christian"): too few joined trusts to fit
 # (4 of 772 in the development window), so their ethos is set: sharing the character counts as much as for a
 # Catholic school, and a trust of another faith counts against by as much.
 SET_NOT_FITTED = "other"
+
+# Special schools and alternative provision: 39 joiners in the development window, 26 of the 37 that could be
+# found chose a trust running a school of their kind, often passing many nearer ones.  The fit puts the signal at
+# about 2; it is set at no less than this, so that a trust with no such school cannot lead a special school's or
+# a pupil referral unit's list on closeness alone (docs/scoring.md: a named departure from the fit).
+AT_LEAST = {("phase", "specialist"): 4.0}
 
 FIT_KM = 80.0  # candidates further than this are left out of the fit (none was chosen): it runs ~10x faster
 RIDGE = 0.01
@@ -135,6 +141,10 @@ def fit(choices: Choices, drop: frozenset[str] = frozenset()) -> dict[Parameter,
     beta, _ = conditional_logit(np.vstack(blocks), np.array(starts), np.array(chosen))
     coefficients = {parameter: 0.0 for parameter in PARAMETERS}
     coefficients.update({PARAMETERS[p]: float(b) for p, b in zip(use, beta)})
+    for parameter in coefficients:
+        floor = AT_LEAST.get((parameter.criterion, parameter.signal))
+        if floor is not None and parameter.signal not in drop:
+            coefficients[parameter] = max(coefficients[parameter], floor)
     return coefficients
 
 

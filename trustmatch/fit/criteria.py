@@ -61,6 +61,7 @@ SIGNALS: dict[str, Signal] = {
     "same_faith": Signal("ethos", 0.0, 1.0, "share of its schools sharing the school's religious character"),
     "same_diocese": Signal("ethos", 0.0, 1.0, "share sharing the character and one of the school's dioceses"),
     "diocese_present": Signal("ethos", 0.0, 1.0, "1 if it has such a school of the same diocese"),
+    "diocesan_trust": Signal("ethos", 0.0, 1.0, "1 if its name says it is a diocesan trust and it has such a school"),
     "other_faith": Signal("ethos", 0.0, 1.0, "share of its schools with a religious character not the school's"),
     "phase_share": Signal("phase", 0.0, 1.0, "share of its schools of the school's phase (related phases count part)"),
     "phase_present": Signal("phase", 0.0, 1.0, "1 if it has a school of the same phase"),

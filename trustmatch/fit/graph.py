@@ -115,10 +115,15 @@ class SchoolTrustGraph:
         keys = [f"{name}\t{la}" for name, la in zip(names, cols["la_code"])]
         unique, inverse = np.unique(np.asarray(keys, dtype=object).astype(str), return_inverse=True)
         counts = np.bincount(inverse, minlength=len(unique))
-        centres = np.column_stack(
-            [np.bincount(inverse, weights=self.dataset.xy[:, axis], minlength=len(unique)) for axis in (0, 1)]
-        ) / counts[:, None]
-        return [str(key).split("\t")[0] for key in unique], centres
+        centres = (
+            np.column_stack(
+                [np.bincount(inverse, weights=self.dataset.xy[:, axis], minlength=len(unique)) for axis in (0, 1)]
+            )
+            / counts[:, None]
+        )
+        # some towns are recorded in capitals ("BRISTOL"): shown as the others are
+        names = [str(key).split("\t")[0] for key in unique]
+        return [n.title() if n.isupper() else n for n in names], centres
 
     def places_nearest(self, points: np.ndarray) -> list[str]:
         names, centres = self._places

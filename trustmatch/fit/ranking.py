@@ -255,20 +255,19 @@ class FitEngine:
         phase_index = {p: i for i, p in enumerate(PHASE_GROUPS)}
         self.member_phase = np.array([phase_index[cols["phase_group"][r]] for r in rows], dtype=np.int64)
         # Characters, dioceses and local authorities as small integers: comparing ints is ~10x faster than strings.
-        bits = {f: faith_bits(f) for f in set(cols["faith"])}
-        self.faith_bits = np.array([bits[f] for f in cols["faith"]], dtype=np.int64)
+        faiths, faith_of = _distinct(cols["faith"])
+        self.faith_bits = np.array([faith_bits(f) for f in faiths], dtype=np.int64)[faith_of]
         self.member_faith = self.faith_bits[rows]
+        # A joint school's diocese reads "Diocese of A/Diocese of B": each school gets up to two diocese codes.
+        dioceses, diocese_of = _distinct(cols["diocese"])
         self.diocese_code: dict[str, int] = {}
-        first, second = [], []
-        for value in cols["diocese"]:
-            parts = [p.strip() for p in value.split("/") if p.strip()] if value else []
-            codes = [self.diocese_code.setdefault(p, len(self.diocese_code)) for p in parts] + [-1, -1]
-            first.append(codes[0])
-            second.append(codes[1])
-        self.school_diocese = np.array([first, second], dtype=np.int64)  # 2 x schools; -1 for none
+        pairs = np.full((len(dioceses), 2), -1, dtype=np.int64)
+        for i, value in enumerate(dioceses):
+            parts = [p.strip() for p in value.split("/") if p.strip()][:2]
+            pairs[i, : len(parts)] = [self.diocese_code.setdefault(p, len(self.diocese_code)) for p in parts]
+        self.school_diocese = pairs[diocese_of].T  # 2 x schools; -1 for none
         self.member_diocese = self.school_diocese[:, rows]
-        la_codes = {code: i for i, code in enumerate(sorted(set(cols["la_code"])))}
-        self.school_la = np.array([la_codes[c] for c in cols["la_code"]], dtype=np.int64)
+        _, self.school_la = _distinct(cols["la_code"])
         self.member_la = self.school_la[rows]
         pupils, capacity = dataset.pupils[rows], dataset.capacity[rows]
         self.member_pupils = np.nan_to_num(pupils)
@@ -284,14 +283,18 @@ class FitEngine:
         opened = np.array([cols["open_date"][r] or "" for r in rows], dtype=str)
         self.member_recent = (opened >= year_before) & (opened < self.as_of)
         self.recent = group_reduce(np.add, self.member_recent.astype(np.float64), self.starts)
-        typical = {}
-        for group in PHASE_GROUPS:
-            rolls = [p for p, g in zip(dataset.pupils, cols["phase_group"]) if g == group and p == p]
-            typical[group] = float(np.median(rolls)) if rolls else 0.0
-        self.typical_roll = typical
+        # A school with no recorded roll is given the median roll of its phase group (and the reason says so).
+        groups, group_of = _distinct(cols["phase_group"])
+        known = ~np.isnan(dataset.pupils)
+        self.typical_roll = {
+            g: float(np.median(dataset.pupils[known & (group_of == i)])) if np.any(known & (group_of == i)) else 0.0
+            for i, g in enumerate(groups)
+        }
         regions = sorted({r for t in self.candidates for r in t.regions})
         self.region_names = regions
         self.in_region = {region: np.array([region in t.regions for t in self.candidates]) for region in regions}
+        # The trust's own name says it is a diocesan trust ("Diocese of ...", "... Diocesan ... Trust").
+        self.diocesan = np.array(["DIOCES" in t.name.upper() for t in self.candidates], dtype=bool)
 
     def evaluate(self, row: int) -> Evaluation:
         return Evaluation(self, row)
@@ -323,6 +326,12 @@ class FitEngine:
         schools = self.faith_bits[self.school_diocese[0] == code]
         catholic = int(np.sum(schools == CHURCH_BITS["catholic"]))
         return "catholic" if catholic * 2 > len(schools) else "cofe"
+
+
+def _distinct(values: list[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct values (sorted) and, per item, the index of its value: one pass in C, not 22,000 in Python."""
+    unique, inverse = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
+    return [str(u) for u in unique], inverse.astype(np.int64)
 
 
 def _year_before(iso: str) -> str:
@@ -435,6 +444,7 @@ class Evaluation:
         if self.dioceses:
             signals["same_diocese"] = self.same_diocese / per
             signals["diocese_present"] = (self.same_diocese > 0).astype(float)
+            signals["diocesan_trust"] = (e.diocesan & (self.same_diocese > 0)).astype(float)
         if self.specialist_school:
             signals["specialist"] = signals["phase_present"]
         self.signals = signals
@@ -552,24 +562,28 @@ class Ranking:
     def notice(self) -> str | None:
         """What the user must be told above the list: a nursery school's position, or why the list is empty.
 
-        When the reach filter leaves nothing (or only the school's own trust),
-        say so plainly, with the nearest trust and how far it is.
+        When the filters leave no trust but the school's own, say so plainly;
+        when it is the reach limit, name the nearest trust and how far it is.
         """
         ev = self.evaluation
         parts = [ev.notice] if ev.notice else []
-        others = [k for k in self.order if k != ev.own_trust]
-        if not others and ev.exists.any():
-            nearest = int(np.argmin(np.where(ev.exists, ev.nearest_km, np.inf)))
-            name = ev.engine.candidates[nearest].name
+        others = ev.exists.copy()
+        if ev.own_trust is not None:
+            others[ev.own_trust] = False
+        listed = [k for k in self.order if k != ev.own_trust]
+        if not listed and others.any():
+            own = " Its own trust is listed, scored without it." if len(self.order) else ""
+            nearest = int(np.argmin(np.where(others, ev.nearest_km, np.inf)))
             far = float(ev.nearest_km[nearest])
             reach = self.filters.max_km
             if reach is not None and far > reach:
+                name = ev.engine.candidates[nearest].name
                 parts.append(
-                    f"No multi-academy trust has a school within {reach:g} km of {ev.school.name}: the nearest, "
-                    f"{name}, is {far:.0f} km away. Lift the reach limit to see the trusts beyond it."
+                    f"No other multi-academy trust has a school within {reach:g} km of {ev.school.name}: the "
+                    f"nearest, {name}, is {far:.0f} km away. Lift the reach limit to see the trusts beyond it.{own}"
                 )
             else:
-                parts.append(f"No multi-academy trust passes the filters for {ev.school.name}; loosen them.")
+                parts.append(f"No other multi-academy trust passes the filters for {ev.school.name}; loosen them.{own}")
         return " ".join(parts) or None
 
     def candidate(self, rank_index: int) -> Candidate:
