@@ -10,7 +10,11 @@ from trustmatch.cli.main import build_parser, run_command
 
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
-    if getattr(args, "func", None) is None and not args.version:
+    if args.self_test:
+        from trustmatch.selftest import run as self_test
+
+        args.func = self_test
+    elif getattr(args, "func", None) is None and not args.version:
         from trustmatch.ui.app import run
 
         args.func = run

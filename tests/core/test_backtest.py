@@ -86,8 +86,9 @@ def test_later_converters_are_taken_out_of_their_trusts_and_nothing_else_is(data
         r for r in range(len(dataset)) if cols["type"][r] == "Academy sponsor led" and cols["open_date"][r] >= DAY[0]
     )
     assert rebuilt.columns["trust_code"][sponsored] == cols["trust_code"][sponsored]
-    # the original dataset is untouched
+    # the original dataset is untouched, and the rebuilt one says the date it stands at
     assert all(cols["trust_code"][r] for r in removed)
+    assert rebuilt.meta["rebuilt_before"] == DAY[0] and "rebuilt_before" not in dataset.meta
 
 
 def test_chester_diocesan_trust_loses_its_later_joiners(dataset):

@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 
-from trustmatch.fit.graph import hub_groups, links
+from trustmatch.fit.graph import hub_groups, links, maximal_cliques
 from trustmatch.fit.ranking import PRESETS, Filters
 
 
@@ -54,14 +54,16 @@ def test_hubs_are_named_after_the_place_nearest_their_centre(engine, dataset):
 
 
 def test_the_greedy_cover_takes_the_largest_clique_first(dataset):
-    """Three schools close together and a fourth within reach of only one: the three form the hub."""
+    """Harris Federation: hubs are cliques of the 10 km links, largest first, covering every school once."""
     harris = dataset.trusts.by_code("3320").members
-    graph = links(dataset.xy, harris, 10.0)
-    groups = hub_groups(graph)
+    adjacent, length = links(dataset.xy, harris, 10.0)
+    groups = hub_groups((adjacent, length))
     assert sorted(m for g in groups for m in g) == sorted(harris)
     assert [len(g) for g in groups] == sorted((len(g) for g in groups), reverse=True)
     largest = groups[0]
-    assert all(graph.has_edge(a, b) for a, b in itertools.combinations(largest, 2))
+    assert all(b in adjacent[a] for a, b in itertools.combinations(largest, 2))
+    # no other group of the trust is larger than the largest hub: it is a largest clique
+    assert all(len(largest) >= len(c) for c in maximal_cliques(adjacent))
 
 
 def test_the_own_trust_is_shaped_without_the_school(engine, dataset):
@@ -70,3 +72,11 @@ def test_the_own_trust_is_shaped_without_the_school(engine, dataset):
     shape = evaluation.shape_of("16026")
     assert choir not in [m for h in shape.hubs for m in h.members]
     assert sum(h.size for h in shape.hubs) == dataset.trusts.by_code("16026").school_count - 1
+
+
+def test_maximal_cliques_of_a_small_graph():
+    """A triangle with a tail: {1, 2, 3} and {3, 4} are the maximal cliques (edge case built by hand)."""
+    adjacent = {1: {2, 3}, 2: {1, 3}, 3: {1, 2, 4}, 4: {3}}
+    assert sorted(map(sorted, maximal_cliques(adjacent))) == [[1, 2, 3], [3, 4]]
+    length = {(1, 2): 1.0, (1, 3): 1.0, (2, 3): 1.0, (3, 4): 1.0}
+    assert hub_groups((adjacent, length)) == [(1, 2, 3), (4,)]

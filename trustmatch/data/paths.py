@@ -20,6 +20,10 @@ from pathlib import Path
 
 import platformdirs
 
+# Everything an install ships, relative to app_root(): the wheel maps these into the package
+# (pyproject.toml) and build_spec.py bundles exactly this list.  GDAL's maps/*.gpkg stays behind.
+SHIPPED = ("resources", "maps/england_bng.json", "maps/README.md")
+
 DATA_DIR_ENV = "TRUSTMATCH_DATA_DIR"
 _data_dir_override: Path | None = None
 

@@ -110,6 +110,8 @@ def rebuild_register(dataset: Dataset, joined_from: date) -> tuple[Dataset, list
 
     Every academy converter now in a multi-academy trust that opened on or after
     `joined_from` is treated as not in a trust (a maintained school, as it was).
+    The rebuilt dataset's meta["rebuilt_before"] is the date it stands at (ISO),
+    for anything that counts time back from "now" (the engine's recent joins).
     """
     cols = dataset.columns
     start = joined_from.isoformat()

@@ -1,12 +1,17 @@
 """The hubs of a trust: compact groups of its schools, found on a graph of the links between them.
 
-For each trust a networkx graph holds its schools as nodes and a link between
-every two of them within the hub radius (10 km), weighted by the distance.  A
-hub is a clique of that graph, a group of schools all within 10 km of one
+For each trust a graph holds its schools as nodes and a link between every two
+of them within the hub radius (10 km), weighted by the distance.  A hub is a
+clique of that graph, a group of schools all within 10 km of one
 another, so a hub can never chain across a county the way connected
 components of 10 km links did (a "Gravesend hub" reaching Dagenham across the
 Thames).  The trust's schools are covered greedily: the largest clique first
 (ties to the one with the shortest links), removed, and so on.
+
+The graphs are small (the largest trust has ~100 schools), so they are plain
+adjacency sets and the cliques are found in plain Python: networkx, which the
+first version used for one graph of every school and trust, cost a quarter of
+a second of every start for an import alone (docs/performance.md).
 
 Hubs are read by the map (one ring per hub), the trust detail, the evidence
 and the geography reason ("would join its Bexleyheath hub of 4 schools").  They
@@ -54,18 +59,37 @@ class Shape:
         return len(self.hubs)
 
 
-def links(xy: np.ndarray, rows, radius_km: float):
-    """The graph of schools `rows` with a link, weighted in km, between every two within the radius."""
-    import networkx as nx  # imported only when hubs are wanted: ranking alone never needs it
-
-    rows = np.asarray(rows, dtype=np.int64)
+def links(xy: np.ndarray, rows, radius_km: float) -> tuple[dict[int, set[int]], dict[tuple[int, int], float]]:
+    """The graph of schools `rows`: each school's neighbours within the radius, and each link's length in km."""
+    rows = sorted(int(r) for r in rows)
     points = xy[rows]
     km = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1)) / 1000.0
     i, j = np.nonzero(np.triu(km <= radius_km, k=1))
-    graph = nx.Graph()
-    graph.add_nodes_from(rows.tolist())
-    graph.add_weighted_edges_from(zip(rows[i].tolist(), rows[j].tolist(), km[i, j].tolist()), weight="km")
-    return graph
+    adjacent: dict[int, set[int]] = {r: set() for r in rows}
+    length: dict[tuple[int, int], float] = {}
+    for a, b, d in zip(i.tolist(), j.tolist(), km[i, j].tolist()):
+        adjacent[rows[a]].add(rows[b])
+        adjacent[rows[b]].add(rows[a])
+        length[rows[a], rows[b]] = d
+    return adjacent, length
+
+
+def maximal_cliques(adjacent: dict[int, set[int]]) -> list[frozenset[int]]:
+    """Every maximal clique (Bron-Kerbosch with a pivot): each trust's graph is small, so plain Python does."""
+    found: list[frozenset[int]] = []
+
+    def grow(clique: frozenset[int], candidates: set[int], excluded: set[int]) -> None:
+        if not candidates and not excluded:
+            found.append(clique)
+            return
+        pivot = max(candidates | excluded, key=lambda v: (len(adjacent[v] & candidates), -v))
+        for v in sorted(candidates - adjacent[pivot]):
+            grow(clique | {v}, candidates & adjacent[v], excluded & adjacent[v])
+            candidates = candidates - {v}
+            excluded = excluded | {v}
+
+    grow(frozenset(), set(adjacent), set())
+    return found
 
 
 def hub_groups(graph) -> list[tuple[int, ...]]:
@@ -74,16 +98,15 @@ def hub_groups(graph) -> list[tuple[int, ...]]:
     Any clique left after some schools are taken is part of one of the graph's
     maximal cliques, so those are listed once and trimmed as schools are taken.
     """
-    import networkx as nx
-
-    left = [set(c) for c in nx.find_cliques(graph)]
+    adjacent, length = graph
+    left = [set(c) for c in maximal_cliques(adjacent)]
     groups = []
     while left:
 
         def key(clique):
             ordered = sorted(clique)
-            length = sum(graph[a][b]["km"] for k, a in enumerate(ordered) for b in ordered[k + 1 :])
-            return (-len(clique), length, ordered[0])
+            total = sum(length[a, b] for k, a in enumerate(ordered) for b in ordered[k + 1 :])
+            return (-len(clique), total, ordered[0])
 
         best = min(left, key=key)
         groups.append(tuple(sorted(best)))

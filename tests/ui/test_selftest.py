@@ -1,0 +1,49 @@
+"""`trustmatch --self-test` from a checkout: every step passes on the real data, and a broken install fails it."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+from trustmatch import selftest
+from trustmatch.data import paths
+from trustmatch.launch import main
+
+STEP_LINE = re.compile(r"^(ok|FAIL|skip) +(\S+) +(.*)$")
+
+
+def step_lines(text: str) -> list[tuple[str, str, str]]:
+    return [m.groups() for m in map(STEP_LINE.match, text.splitlines()) if m]
+
+
+def test_self_test_passes_every_step_and_exits_0(qapp, capsys):
+    assert main(["--self-test"]) == 0
+    out = capsys.readouterr().out
+    steps = step_lines(out)
+    assert [name for _, name, _ in steps] == [name for name, _, _ in selftest.SelfTest(Path(".")).steps()]
+    assert all(status == "ok" for status, _, _ in steps), out
+    found = dict((name, detail) for _, name, detail in steps)
+    assert "22,011 schools" in found["data"]
+    assert "URN 143283" in found["find"]
+    assert "1280x800" in found["window"]
+    assert out.splitlines()[-1].startswith("self-test passed")
+
+
+def test_a_missing_dataset_fails_the_self_test_and_skips_what_needs_it(qapp, tmp_path, monkeypatch):
+    monkeypatch.setattr(paths, "bundled_dataset", lambda: tmp_path / "missing" / "dataset.json.gz")
+    out = io.StringIO()
+    assert selftest.SelfTest(tmp_path, out).run() is False
+    steps = step_lines(out.getvalue())
+    assert steps[0][:2] == ("FAIL", "data")
+    assert {status for status, _, _ in steps[1:]} == {"skip"}
+    assert main(["--self-test"]) == 1
+
+
+def test_a_wrong_result_is_a_failure_not_a_crash(qapp, tmp_path, monkeypatch):
+    """The step for finding a school checks what it found, not only that the search ran."""
+    monkeypatch.setattr(selftest, "SCHOOL_URN", 100000)
+    out = io.StringIO()
+    assert selftest.SelfTest(tmp_path, out).run() is False
+    statuses = {name: status for status, name, _ in step_lines(out.getvalue())}
+    assert statuses == {"data": "ok", "find": "FAIL", "rank": "skip", "grid-refs": "skip", "window": "skip"}
