@@ -135,7 +135,7 @@ def test_the_own_trust_is_always_listed_even_when_the_filters_would_hide_it(engi
 
 def test_nothing_in_reach_is_said_plainly(engine, dataset):
     ranking = engine.evaluate(dataset.index_of_urn(144638)).rank(BALANCED, Filters(max_km=20))
-    assert ranking.notice.startswith("No other multi-academy trust has a school within 20 km of The Five Islands")
+    assert ranking.notice.startswith("No other trust is left for The Five Islands Academy within 20 km: the nearest")
     assert "km away" in ranking.notice and "Lift the reach limit" in ranking.notice
     assert "Its own trust is listed" in ranking.notice
 
@@ -145,7 +145,7 @@ def test_the_command_line_says_so_too(capsys):
 
     assert main(["rank", "144638", "--max-km", "20"]) == 0
     out, err = capsys.readouterr()
-    assert "No other multi-academy trust has a school within 20 km" in err
+    assert "No other trust is left for The Five Islands Academy within 20 km" in err
     assert "LEADING EDGE ACADEMIES PARTNERSHIP *" in out
 
 

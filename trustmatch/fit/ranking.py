@@ -571,19 +571,20 @@ class Ranking:
         if ev.own_trust is not None:
             others[ev.own_trust] = False
         listed = [k for k in self.order if k != ev.own_trust]
-        if not listed and others.any():
+        if not listed:
+            other = "other " if ev.own_trust is not None else ""
             own = " Its own trust is listed, scored without it." if len(self.order) else ""
-            nearest = int(np.argmin(np.where(others, ev.nearest_km, np.inf)))
-            far = float(ev.nearest_km[nearest])
             reach = self.filters.max_km
-            if reach is not None and far > reach:
-                name = ev.engine.candidates[nearest].name
+            far = float(np.min(ev.nearest_km[others])) if others.any() else np.inf
+            if reach is not None and reach < far < np.inf:
+                nearest = ev.engine.candidates[int(np.argmin(np.where(others, ev.nearest_km, np.inf)))].name
+                distance = f"{far:.0f}" if far >= 10 else f"{far:.1f}"
                 parts.append(
-                    f"No other multi-academy trust has a school within {reach:g} km of {ev.school.name}: the "
-                    f"nearest, {name}, is {far:.0f} km away. Lift the reach limit to see the trusts beyond it.{own}"
+                    f"No {other}trust is left for {ev.school.name} within {reach:g} km: the nearest multi-academy "
+                    f"trust, {nearest}, is {distance} km away. Lift the reach limit to see the trusts beyond it.{own}"
                 )
             else:
-                parts.append(f"No other multi-academy trust passes the filters for {ev.school.name}; loosen them.{own}")
+                parts.append(f"No {other}trust is left for {ev.school.name} after the filters; loosen them.{own}")
         return " ".join(parts) or None
 
     def candidate(self, rank_index: int) -> Candidate:
