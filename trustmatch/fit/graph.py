@@ -135,8 +135,10 @@ class SchoolTrustGraph:
             cols["la_name"][r] if cols["town"][r] in ("", "London") else cols["town"][r]
             for r in range(len(self.dataset))
         ]
-        keys = [f"{name}\t{la}" for name, la in zip(names, cols["la_code"])]
-        unique, inverse = np.unique(np.asarray(keys, dtype=object).astype(str), return_inverse=True)
+        index: dict[tuple[str, str], int] = {}
+        keys = zip(names, cols["la_code"])
+        inverse = np.fromiter((index.setdefault(k, len(index)) for k in keys), dtype=np.int64, count=len(names))
+        unique = list(index)
         counts = np.bincount(inverse, minlength=len(unique))
         centres = (
             np.column_stack(
@@ -145,8 +147,7 @@ class SchoolTrustGraph:
             / counts[:, None]
         )
         # some towns are recorded in capitals ("BRISTOL"): shown as the others are
-        names = [str(key).split("\t")[0] for key in unique]
-        return [n.title() if n.isupper() else n for n in names], centres
+        return [name.title() if name.isupper() else name for name, _ in unique], centres
 
     def places_nearest(self, points: np.ndarray) -> list[str]:
         names, centres = self._places
@@ -174,20 +175,22 @@ class SchoolTrustGraph:
         return self.shape(code, [m for m in self.dataset.trusts.by_code(code).members if m != row])
 
 
-class Shapes:
-    """Trust code -> Shape, each computed on first use (the map asks for all; a ranking for a few)."""
+class Shapes(dict):
+    """Trust code -> Shape, each computed on first use (the map asks for all; a ranking for a few).
+
+    A dict of the shapes computed so far: indexing, `get` and `in` work for any
+    trust of the dataset, computing its shape when first asked.
+    """
 
     def __init__(self, graph: SchoolTrustGraph):
+        super().__init__()
         self._graph = graph
-        self._done: dict[str, Shape] = {}
 
-    def __getitem__(self, code: str) -> Shape:
-        shape = self._done.get(code)
-        if shape is None:
-            trust = self._graph.dataset.trusts.by_code(code)
-            if trust is None:
-                raise KeyError(code)
-            shape = self._done[code] = self._graph.shape(code, trust.members)
+    def __missing__(self, code: str) -> Shape:
+        trust = self._graph.dataset.trusts.by_code(code)
+        if trust is None:
+            raise KeyError(code)
+        shape = self[code] = self._graph.shape(code, trust.members)
         return shape
 
     def get(self, code: str, default=None):
@@ -196,5 +199,5 @@ class Shapes:
         except KeyError:
             return default
 
-    def __contains__(self, code: str) -> bool:
+    def __contains__(self, code) -> bool:
         return self._graph.dataset.trusts.by_code(code) is not None

@@ -329,9 +329,10 @@ class FitEngine:
 
 
 def _distinct(values: list[str]) -> tuple[list[str], np.ndarray]:
-    """The distinct values (sorted) and, per item, the index of its value: one pass in C, not 22,000 in Python."""
-    unique, inverse = np.unique(np.asarray(values, dtype=object).astype(str), return_inverse=True)
-    return [str(u) for u in unique], inverse.astype(np.int64)
+    """The distinct values (in order of first appearance) and, per item, the index of its value."""
+    index: dict[str, int] = {}
+    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
+    return list(index), codes
 
 
 def _year_before(iso: str) -> str:
