@@ -316,6 +316,7 @@ def newer_dataset(dataset, leaving_row: int) -> Dataset:
     return Dataset(columns, dict(dataset.meta, data_date="2025-09-05"))
 
 
+@pytest.mark.slow
 def test_opened_on_newer_data_shows_how_scores_and_rank_moved(dataset, ranked):
     school, ranking = ranked
     doc = make_document(dataset, ranked, 3)
@@ -388,6 +389,7 @@ def crash(*args):
     assert result.returncode != 0, result.stderr
 
 
+@pytest.mark.slow
 def test_recovery_after_a_crash(dataset, ranked, tmp_path):
     path = tmp_path / "saved.trustmatch"
     make_document(dataset, ranked, 2).save(path)
@@ -408,6 +410,7 @@ def test_recovery_after_a_crash(dataset, ranked, tmp_path):
     assert sl.read(path).entries[2].notes == "typed just before the crash"
 
 
+@pytest.mark.slow
 def test_recovery_of_an_unsaved_shortlist(dataset):
     crash()
     (recovery,) = sl.find_recoveries()

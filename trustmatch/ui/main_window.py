@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from html import escape
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -42,6 +42,7 @@ from trustmatch.ui.search_box import SchoolSearch
 from trustmatch.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
+DETAIL_DELAY_MS = 120
 
 
 class MainWindow(QMainWindow):
@@ -135,13 +136,17 @@ class MainWindow(QMainWindow):
         s = self.session
         for view in (self.search, self.map, self.table, self.controls):
             view.bind(s)
-        s.subscribe(lambda changed: self._show_detail(), {SELECTION, RANKING})
+        s.subscribe(self._detail_changed, {SELECTION, RANKING})
         s.subscribe(lambda changed: self._title(), {SCHOOL, RANKING})
         s.subscribe(lambda changed: self._show_data_source(), {DATA})
         s.subscribe(lambda changed: self.messages.show_message(s.notice, WARNING, key="notice", seconds=8), {NOTICE})
         self.tasks.running_changed.connect(lambda running: self.import_action.setEnabled(not running))
         self.tasks.running_changed.connect(lambda running: self.restore_action.setEnabled(not running))
         self._shown_in_detail = None
+        # While a slider moves, the table and map follow at once; the detail (rich text: the slowest view)
+        # follows when the weights rest, so a drag never waits for it.
+        self._detail_timer = QTimer(self, singleShot=True, interval=DETAIL_DELAY_MS)
+        self._detail_timer.timeout.connect(self._show_detail)
         self._show_detail()
         self._show_data_source()
 
@@ -198,6 +203,13 @@ class MainWindow(QMainWindow):
             self.table_title.setText(escape(s.ranking.notice))
         else:
             self.table_title.setText(f"<b>{len(s.ranking)}</b> candidate trusts for <b>{escape(s.school.name)}</b>")
+
+    def _detail_changed(self, changed: set[str]) -> None:
+        if SELECTION in changed:
+            self._detail_timer.stop()
+            self._show_detail()
+        else:
+            self._detail_timer.start()
 
     def _show_detail(self) -> None:
         selection = self.session.selection
