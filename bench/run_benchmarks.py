@@ -342,6 +342,92 @@ def bench_window() -> None:
     window.close()
 
 
+def bench_shortlist() -> None:
+    """Meeting page turns, opening a shortlist of 10 trusts in the running window, and autosave."""
+    import tempfile
+
+    from PySide6.QtCore import Qt
+    from PySide6.QtTest import QTest
+    from PySide6.QtWidgets import QApplication
+
+    app = QApplication.instance() or QApplication([])
+    from trustmatch.app import shortlist as sl
+    from trustmatch.app.session import Session
+    from trustmatch.data import dataset as ds
+    from trustmatch.data import paths
+    from trustmatch.fit.ranking import PRESETS, Filters
+    from trustmatch.ui.main_window import MainWindow
+    from trustmatch.ui.meeting import MeetingView
+
+    d = ds.load(paths.bundled_dataset())
+    session = Session(d)
+    row = d.index_of_urn(111456)
+    wide = Filters(max_km=None, compatible_only=False)
+    ranking = session.engine.evaluate(row).rank(PRESETS["balanced"], wide)
+    doc = sl.ShortlistDocument.new(d.school(row), d.data_date, PRESETS["balanced"], wide)
+    for candidate in ranking.rows(10):
+        doc.add(candidate, d.data_date, PRESETS["balanced"])
+    folder = Path(tempfile.mkdtemp())
+    paths.set_data_dir(folder)  # recovery copies go here, not into the user's data folder
+    path = folder / "ten.trustmatch"
+    doc.save(path)
+
+    window = MainWindow(session)
+    window.resize(1440, 900)
+    window.show()
+    app.processEvents()
+
+    def open_shortlist():
+        session.use_shortlist(None)
+        app.processEvents()
+        start = time.perf_counter()
+        window.shortlists.open(path)
+        app.processEvents()
+        window.shortlists.panel.grab()
+        return time.perf_counter() - start
+
+    open_shortlist()
+    record("Open a shortlist of 10 trusts in the running window (read, rank, panel drawn)",
+           ms(statistics.median(open_shortlist() for _ in range(7))), "< 300 ms")
+
+    view = MeetingView(session.shortlist, d, session.evaluation)
+    view.resize(1280, 720)
+    view.show()
+    app.processEvents()
+
+    def turn(key):
+        start = time.perf_counter()
+        QTest.keyClick(view, key)
+        app.processEvents()
+        view.repaint()  # the page drawn, not just chosen
+        return time.perf_counter() - start
+
+    first = [turn(Qt.Key_Right) for _ in range(view.page_count - 1)]  # each page built on its first visit
+    again = [turn(Qt.Key_Left if i % 2 else Qt.Key_Right) for i in range(40)]
+    record("Meeting page turn, 1280x720, first visit (page built)", ms(statistics.median(first)), "< 50 ms")
+    record("... slowest first visit", ms(max(first)), "< 50 ms")
+    record("... a page visited before", ms(statistics.median(again)), "< 50 ms")
+    view.close()
+
+    writer = sl.RecoveryWriter()
+    code = session.shortlist.shortlist.codes[0]
+    counter = iter(range(10**9))
+
+    def submit():
+        session.shortlist.set_notes(code, f"typing {next(counter)}")
+        writer.submit(session.shortlist)
+
+    record("Autosave: time the typing thread waits (serialise, hand over)", ms(timed(submit, repeat=51)), "< 20 ms")
+    record("... the write itself, off that thread (temp file, fsync, rename)",
+           ms(timed(lambda: sl.write_recovery(session.shortlist), repeat=21)), "")
+    writer.flush()
+    writer.close()
+    sl.discard_recovery(session.shortlist)
+    session.use_shortlist(None)
+    window.close()
+    paths.set_data_dir(None)
+
+
 def bench_bundle(folder: Path, drop_caches: bool) -> None:
     """The frozen app (`python build_spec.py`): its size, and start to an interactive window.
 
@@ -390,6 +476,7 @@ def main() -> None:
     parser.add_argument("--smoke", action="store_true", help="each measure once, a tiny batch: checks it runs")
     parser.add_argument("--bundle", type=Path, metavar="DIR", help="only the frozen app built in DIR (dist/TrustMatch)")
     parser.add_argument("--drop-caches", action="store_true", help="with --bundle: cold starts (Linux, root)")
+    parser.add_argument("--shortlist", action="store_true", help="only the shortlist and meeting figures")
     args = parser.parse_args()
     SMOKE = args.smoke
     cpuinfo = Path("/proc/cpuinfo").read_text().splitlines()
@@ -399,12 +486,15 @@ def main() -> None:
     print(f"# {date.today()} · {cpu} · {os.cpu_count()} cores · Python {python} · {platform.platform()}")
     if args.bundle:
         bench_bundle(args.bundle, args.drop_caches)
+    elif args.shortlist:
+        bench_shortlist()
     else:
         bench_data()
         bench_engine(full_batch=not (args.quick or args.smoke))
         bench_rank_command()
         bench_backtest()
         bench_window()
+        bench_shortlist()
     print("\n| Measure | Result | Target |\n|---|---|---|")
     for name, value, target in rows_out:
         print(f"| {name} | {value} | {target} |")

@@ -39,6 +39,7 @@ from trustmatch.ui.detail import DetailPanel
 from trustmatch.ui.map_view import GOVERNANCE_COLOURS, GOVERNANCE_LABELS, MapView
 from trustmatch.ui.messages import WARNING, MessageBar
 from trustmatch.ui.search_box import SchoolSearch
+from trustmatch.ui.shortlist_menu import ShortlistMenu
 from trustmatch.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
@@ -55,6 +56,7 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_menus()
         self._bind()
+        self.shortlists = ShortlistMenu(self)  # File > New/Open/Save, Edit > Undo, the shortlist dock, F5
         self.restore_layout()
 
     # --- building ----------------------------------------------------------------------
@@ -326,6 +328,10 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event) -> None:
+        if not self.shortlists.may_close():
+            event.ignore()
+            return
+        self.shortlists.shutdown()
         self.tasks.wait()
         self.save_layout()
         super().closeEvent(event)
