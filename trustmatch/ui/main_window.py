@@ -78,6 +78,7 @@ class MainWindow(QMainWindow):
         self.table_filter.textChanged.connect(self.table.proxy.setFilterFixedString)
         self.table_title = QLabel("Choose a school to rank the trusts")
         self.table_title.setObjectName("tableTitle")
+        self.table_title.setWordWrap(True)  # the core's notices can run to two lines
         self.controls = ControlsPanel(sorted(set(dataset.columns["region"])))
         self.detail = DetailPanel()
 
@@ -207,8 +208,8 @@ class MainWindow(QMainWindow):
         s = self.session
         if s.school is None:
             self.table_title.setText("Choose a school to rank the trusts")
-        elif s.ranking is not None and len(s.ranking) == 0:
-            self.table_title.setText(f"No trust passes the filters for <b>{escape(s.school.name)}</b>: loosen them")
+        elif s.ranking is not None and s.ranking.notice:  # the core's sentence: nothing in reach, a nursery school
+            self.table_title.setText(escape(s.ranking.notice))
         else:
             self.table_title.setText(f"<b>{len(s.ranking)}</b> candidate trusts for <b>{escape(s.school.name)}</b>")
 
