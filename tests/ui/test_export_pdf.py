@@ -56,7 +56,7 @@ def test_every_trust_its_reasons_evidence_and_the_attribution(pack, top5):
         assert words(t.candidate.reasons["geography"])[:60] in text
         assert t.members[0][0].name in text  # the nearest member school is listed
     assert "What recent joiners said overall" in text and "Obstacle: Loss of autonomy" in text
-    assert "This trust: Its schools are in 1 local authority and 1 region" in text
+    assert "This trust: Trust schools by religious character" in text
     for line in top5.attribution:
         assert words(line) in text
     table = words(poppler("pdftotext", "-layout", str(pack), "-"))
