@@ -15,10 +15,11 @@ program has nowhere to print.
 
 What goes in: the folders `trustmatch.data.paths.SHIPPED` names (the one list of what an install ships;
 `app_root()` finds them at sys._MEIPASS), LICENSE, and the Linux menu entry beside the programs.  What stays
-out: GDAL (geopandas, pyogrio: the maps are prepared JSON), shapely, other Qt bindings, QtWebEngine, QtQml,
+out: GDAL (geopandas, pyogrio: the maps are prepared JSON), other Qt bindings, QtWebEngine, QtQml,
 QtNetwork, tkinter, the test tools, scipy/pandas/matplotlib, Qt's translations (the app speaks English) and
 Qt plugins a desktop app never loads.  pyproj stays, with its PROJ data (its PyInstaller hook collects
 proj.db): the GIAS importer converts grid references with it, and the self-test proves that works frozen.
+shapely stays too: the PDF briefing pack clips and simplifies the boundaries of each trust's map with it.
 """
 
 import os
@@ -68,7 +69,7 @@ datas.append((os.path.join(ROOT, "LICENSE"), "."))
 
 excludes = [
     # GDAL and the map-building extra: only tools/build_maps.py needs them.
-    "geopandas", "pyogrio", "shapely", "fiona", "osgeo",
+    "geopandas", "pyogrio", "fiona", "osgeo",
     # The test extra.
     "pytest", "_pytest", "pytestqt", "hypothesis", "pytest_benchmark", "pluggy", "iniconfig",
     # Heavy libraries the app does not use (they are installed in a development venv).
