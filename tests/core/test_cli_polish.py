@@ -10,7 +10,7 @@ import sys
 import pytest
 
 from tests.core.test_shortlist_cli import saved_shortlist
-from trustmatch.fit.ranking import Filters, PRESETS
+from trustmatch.fit.ranking import PRESETS, Filters
 from trustmatch.launch import main
 
 PORTBURY = 143283  # St Mary's CofE Primary, Portbury: a South West school
