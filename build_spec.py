@@ -108,7 +108,7 @@ a.datas = kept(a.datas)
 pyz = PYZ(a.pure)  # noqa: F821
 
 
-def version_resource():
+def version_resource(name):
     """Windows file properties (name, version, licence) from trustmatch.__version__."""
     from PyInstaller.utils.win32.versioninfo import (
         FixedFileInfo,
@@ -126,9 +126,9 @@ def version_resource():
         "CompanyName": "TrustMatch",
         "FileDescription": "TrustMatch: choose a multi-academy trust",
         "FileVersion": __version__,
-        "InternalName": NAME,
+        "InternalName": name,
         "LegalCopyright": "MIT licence; bundled data OGL v3.0",
-        "OriginalFilename": f"{NAME}.exe",
+        "OriginalFilename": f"{name}.exe",
         "ProductName": NAME,
         "ProductVersion": __version__,
     }
@@ -150,7 +150,7 @@ def program(name, console):
         name=name,
         console=console,
         icon=ICON.get(sys.platform),  # Linux has no icon in its executables: the .desktop entry names one
-        version=version_resource() if sys.platform == "win32" else None,
+        version=version_resource(name) if sys.platform == "win32" else None,
         upx=False,
     )
 

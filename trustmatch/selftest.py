@@ -1,10 +1,15 @@
 """`trustmatch --self-test`: proves an install works end to end, above all a frozen bundle.
 
 Each step does what a user's first minutes would do, on the shipped data, and checks the
-result: load the data, find a real school, rank the trusts for it, draw the window
-offscreen, write the exports and read them back.  One line per step; exit status 0
-only if every step worked.  Nothing is written outside a temporary folder, and the
-user's own imported data and settings are not read.
+result: load the data, find a real school, rank the trusts for it, convert a grid
+reference (pyproj, as the importer does), draw the window offscreen, write a CSV, an
+Excel workbook and a PDF briefing pack and read them back, then export a small batch of
+PDFs in worker processes (a frozen program must start copies of itself for that).  The
+files are checked with the standard library only, since a bundle carries no test tools:
+the CSV's rows and cells, the workbook's sheets and text, the PDF's structure and page
+count (not its text).  One line per step; exit status 0 only if every step worked.
+Nothing is written outside a temporary folder, and the user's own imported data and
+settings are not read.
 """
 
 from __future__ import annotations
@@ -15,11 +20,25 @@ import tempfile
 import time
 import traceback
 from collections.abc import Callable
+from html import escape
 from pathlib import Path
 
 # A real school whose name, postcode and URN the bundled register of 18 July 2025 holds.
 SCHOOL_QUERY = "St Mary's Church of England Primary School Portbury"
 SCHOOL_URN = 143283
+EXPORT_TOP = 10
+# Two more real schools for the batch step: a Catholic secondary in Bristol and a primary in Leeds.
+BATCH_URNS = (109331, 107892)
+
+
+EXPORT_STEPS = ("csv", "xlsx", "pdf", "batch")
+
+
+def exports_available() -> bool:
+    """Whether this version has the export package (it arrived after the self-test did)."""
+    import importlib.util
+
+    return importlib.util.find_spec("trustmatch.export") is not None
 
 
 class StepFailed(Exception):
@@ -125,6 +144,75 @@ class SelfTest:
         sizes = len(icon.availableSizes())
         return f"1280x800 offscreen, {len(colours)} colours, {path.stat().st_size:,} bytes; icon in {sizes} sizes"
 
+    def _briefing(self):
+        from trustmatch.export import briefing
+
+        s = self.session
+        return briefing.for_top(self.dataset, s.engine, self.school, s.weights, s.filters, EXPORT_TOP, s.ranking)
+
+    def csv(self) -> str:
+        import csv
+
+        from trustmatch.export import csvfile
+
+        briefing = self._briefing()
+        path = csvfile.write(self.folder / "shortlist.csv", [briefing])
+        raw = path.read_bytes()
+        expect(raw.startswith(b"\xef\xbb\xbf"), "the CSV lacks the UTF-8 byte order mark Excel needs")
+        rows = list(csv.reader(raw.decode("utf-8-sig").splitlines()))
+        expect(len(rows) == 1 + len(briefing.trusts), f"{len(rows) - 1} CSV rows for {len(briefing.trusts)} trusts")
+        top = briefing.trusts[0].candidate.trust_name
+        expect(top in rows[1], f"the first CSV row does not name {top}")
+        unsafe = [cell for row in rows for cell in row if cell[:1] in ("=", "+", "@", "\t", "\r")]
+        expect(not unsafe, f"CSV cells that Excel would run as formulas: {unsafe[:3]}")
+        return f"{path.name}: {len(rows) - 1} trusts x {len(rows[0])} columns, {len(raw):,} bytes"
+
+    def xlsx(self) -> str:
+        import zipfile
+
+        from trustmatch.export import workbook
+
+        briefing = self._briefing()
+        path = workbook.write(self.folder / "shortlist.xlsx", [briefing])
+        with zipfile.ZipFile(path) as book:
+            expect(book.testzip() is None, "the workbook's zip is damaged")
+            names = book.namelist()
+            sheets = [n for n in names if n.startswith("xl/worksheets/sheet")]
+            text = "".join(book.read(n).decode("utf-8") for n in names if n.endswith(".xml"))
+        top = briefing.trusts[0].candidate.trust_name
+        expect(len(sheets) >= 2, f"the workbook has {len(sheets)} sheet(s)")
+        expect(escape(top, quote=False) in text, f"the workbook does not name {top}")
+        return f"{path.name}: {len(sheets)} sheets, {path.stat().st_size:,} bytes"
+
+    def pdf(self) -> str:
+        import re
+
+        from trustmatch.export import pdf
+
+        path = pdf.write(self.folder / "briefing.pdf", self._briefing())
+        data = path.read_bytes()
+        expect(data.startswith(b"%PDF-") and data.rstrip().endswith(b"%%EOF"), "the PDF is not a complete PDF file")
+        pages = len(re.findall(rb"/Type\s*/Page\b", data))
+        expect(pages >= 2, f"the briefing pack has {pages} page(s)")
+        return f"{path.name}: {pages} pages, {len(data):,} bytes"
+
+    def batch(self) -> str:
+        # Several PDF packs in worker processes: a frozen program must start copies of itself for them.
+        from trustmatch.data import paths
+        from trustmatch.export.batch import Job, export_schools
+
+        s = self.session
+        rows = [self.school.index] + [self.dataset.index_of_urn(urn) for urn in BATCH_URNS]
+        folder = self.folder / "batch"
+        folder.mkdir()
+        job = Job("pdf", folder, dict(s.weights), s.filters, 3, paths.bundled_dataset())
+        result = export_schools(self.dataset, s.engine, rows, job, processes=2)
+        expect(not result.failures, "; ".join(f"{o.urn}: {o.problem}" for o in result.failures))
+        written = sorted(folder.glob("*.pdf"))
+        expect(len(written) == len(rows), f"{len(written)} PDF files for {len(rows)} schools")
+        expect(all(p.read_bytes().startswith(b"%PDF-") for p in written), "a batch file is not a PDF")
+        return f"{len(written)} PDF packs by 2 worker processes"
+
     # --- running ----------------------------------------------------------------
 
     def steps(self) -> list[tuple[str, str | None, Callable[[], str]]]:
@@ -135,12 +223,20 @@ class SelfTest:
             ("rank", "find", self.rank),
             ("grid-refs", "find", self.grid_references),
             ("window", "rank", self.window),
+            ("csv", "rank", self.csv),
+            ("xlsx", "rank", self.xlsx),
+            ("pdf", "rank", self.pdf),
+            ("batch", "pdf", self.batch),
         ]
 
     def run(self) -> bool:
         done: set[str] = set()
         failed = False
+        exports = exports_available()
         for name, needs, step in self.steps():
+            if name in EXPORT_STEPS and not exports:
+                self.say("n/a", name, "this version has no exports (trustmatch.export)")
+                continue
             if needs is not None and needs not in done:
                 failed = True
                 self.say("skip", name, f"needs the '{needs}' step")
@@ -174,5 +270,7 @@ def run(args=None) -> int:
     with tempfile.TemporaryDirectory(prefix="trustmatch-selftest-") as folder:
         passed = SelfTest(Path(folder)).run()
     verdict = "passed" if passed else "FAILED"
+    if not exports_available():
+        verdict += f" ({len(EXPORT_STEPS)} export steps not available in this version)"
     print(f"self-test {verdict} in {time.perf_counter() - start:.1f} s", flush=True)
     return 0 if passed else 1
