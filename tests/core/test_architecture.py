@@ -11,22 +11,27 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[2]
-LINT_IMPORTS = Path(sys.executable).with_name("lint-imports")
+
+
+def tool(name: str) -> Path:
+    path = Path(sys.executable).with_name(name)
+    if not path.exists():
+        pytest.fail(f"{name} is missing: install the test extra again (pip install -e '.[test]')")
+    return path
 
 
 def lint_imports(cwd: Path) -> subprocess.CompletedProcess:
     # --no-cache: a stale cache from another checkout must not hide a new import.
     return subprocess.run(
-        [str(LINT_IMPORTS), "--no-cache"], cwd=cwd, capture_output=True, text=True, timeout=120,
+        [str(tool("lint-imports")), "--no-cache"], cwd=cwd, capture_output=True, text=True, timeout=120,
         env={"PYTHONPATH": str(cwd), "PATH": ""},
     )
 
 
 def test_ruff_finds_nothing():
     """The tree stays clean under the rules in pyproject.toml [tool.ruff]."""
-    ruff = Path(sys.executable).with_name("ruff")
     result = subprocess.run(
-        [str(ruff), "check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True, timeout=120
+        [str(tool("ruff")), "check", "--no-cache", "."], cwd=ROOT, capture_output=True, text=True, timeout=120
     )
     assert result.returncode == 0, result.stdout + result.stderr
 
@@ -37,6 +42,7 @@ def test_import_contracts_are_kept():
     assert "0 broken" in result.stdout
 
 
+@pytest.mark.slow
 @pytest.mark.parametrize(
     ("module", "bad_import"),
     [

@@ -8,6 +8,8 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pytest
+
 from trustmatch.data import paths
 from trustmatch.data.basemap import Basemap
 from trustmatch.data.dataset import Dataset, load
@@ -16,12 +18,14 @@ from trustmatch.data.gias import import_gias
 ROOT = Path(__file__).resolve().parents[2]
 
 
+@pytest.mark.slow
 def test_shipped_dataset_is_what_the_raw_extract_builds():
     rebuilt = Dataset.from_import(import_gias(paths.bundled_raw_extract()))
     shipped = load(paths.bundled_dataset())
     assert json.dumps(rebuilt.to_document(), sort_keys=True) == json.dumps(shipped.to_document(), sort_keys=True)
 
 
+@pytest.mark.slow
 def test_shipped_maps_are_what_the_geopackage_builds():
     sys.path.insert(0, str(ROOT / "tools"))
     try:
@@ -58,6 +62,7 @@ def test_nothing_reads_the_shared_folder():
     assert offenders == []
 
 
+@pytest.mark.slow
 def test_core_imports_without_qt():
     """The core never imports PySide6: run it with Qt made unimportable."""
     code = (
@@ -80,6 +85,7 @@ def test_core_imports_without_qt():
     assert result.stdout.strip() == "3"
 
 
+@pytest.mark.slow
 def test_a_version_1_dataset_still_loads_with_its_status_column_renamed(tmp_path):
     import gzip
     import json

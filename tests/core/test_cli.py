@@ -6,6 +6,8 @@ import json
 import subprocess
 import sys
 
+import pytest
+
 from trustmatch.launch import main
 
 
@@ -20,6 +22,7 @@ def test_version_names_the_data_date(capsys):
     assert code == 0 and "0.1.0" in out and "2025-07-18" in out
 
 
+@pytest.mark.slow
 def test_python_dash_m_works():
     result = subprocess.run(
         [sys.executable, "-m", "trustmatch", "--version"], capture_output=True, text=True, timeout=60
@@ -27,6 +30,7 @@ def test_python_dash_m_works():
     assert result.returncode == 0 and "2025-07-18" in result.stdout
 
 
+@pytest.mark.slow
 def test_find_json(capsys):
     code, out, _ = run(capsys, "find", "cardinal", "newman", "warrington", "--json")
     rows = json.loads(out)
@@ -35,6 +39,7 @@ def test_find_json(capsys):
         assert key in rows[0]
 
 
+@pytest.mark.slow
 def test_find_table_and_nothing_found(capsys):
     code, out, _ = run(capsys, "find", "aldgate")
     assert code == 0 and "The Aldgate School" in out and "EC3A 5DE" in out
@@ -42,6 +47,7 @@ def test_find_table_and_nothing_found(capsys):
     assert code == 1 and err.count("\n") == 1 and "No school matches" in err
 
 
+@pytest.mark.slow
 def test_trust_json_by_code_and_name(capsys):
     code, out, _ = run(capsys, "trust", "3320", "--json")
     document = json.loads(out)
@@ -66,6 +72,7 @@ def test_import_bad_file_is_one_sentence_and_keeps_bundled(capsys, tmp_path, pri
     assert "2025-07-18" in out
 
 
+@pytest.mark.slow
 def test_import_then_use_the_new_data(capsys, tmp_path, sample, private_data_dir):
     source = tmp_path / "edubasealldata20251101.csv"
     source.write_text(sample(count=2000), encoding="utf-8")

@@ -26,6 +26,7 @@ def full_import():
     return import_gias(paths.bundled_raw_extract())
 
 
+@pytest.mark.slow
 def test_real_extract_counts(full_import):
     d = Dataset.from_import(full_import)
     assert len(d) == 22_011
@@ -40,6 +41,7 @@ def test_real_extract_counts(full_import):
     assert full_import.data_date == "2025-07-18"
 
 
+@pytest.mark.slow
 def test_known_school_field_by_field(full_import):
     d = Dataset.from_import(full_import)
     aldgate = d.school_by_urn(100000)
@@ -65,6 +67,7 @@ def test_known_school_field_by_field(full_import):
         "Roman Catholic", "catholic", "Diocese of Shrewsbury", "Warrington")
 
 
+@pytest.mark.slow
 def test_known_trust_figures(full_import):
     d = Dataset.from_import(full_import)
     harris = d.trusts.by_code("3320")
@@ -78,6 +81,7 @@ def test_known_trust_figures(full_import):
     assert harris.fsm_pct == pytest.approx(32.5, abs=0.05)
 
 
+@pytest.mark.slow
 def test_catholic_spellings_merge_and_none_values_mean_none(full_import):
     d = Dataset.from_import(full_import)
     characters = set(d.columns["religious_character"])
@@ -86,6 +90,7 @@ def test_catholic_spellings_merge_and_none_values_mean_none(full_import):
     assert d.columns["religious_character"].count("None") == 12_801 + 2_347 + 81
 
 
+@pytest.mark.slow
 def test_replacement_characters_are_kept(full_import):
     names = set(full_import.columns["trust_name"])
     assert "ARET\ufffd LEARNING TRUST" in names

@@ -6,6 +6,8 @@ import csv
 import io
 import json
 
+import pytest
+
 from trustmatch.cli.output import safe_cell
 from trustmatch.launch import main
 
@@ -16,6 +18,7 @@ def run(capsys, *args):
     return code, out, err
 
 
+@pytest.mark.slow
 def test_rank_json_rows(capsys):
     code, out, err = run(capsys, "rank", "cardinal newman warrington", "--top", "5", "--format", "json")
     rows = json.loads(out)
@@ -28,6 +31,7 @@ def test_rank_json_rows(capsys):
         assert {"trust_code", "trust_name", "nearest_km", "robustness"} <= set(row)
 
 
+@pytest.mark.slow
 def test_rank_weights_and_preset_change_the_order(capsys):
     _, first, _ = run(
         capsys, "rank", "143283", "--format", "json", "--any-character", "--weights", "ethos=0,geography=5")
@@ -35,11 +39,13 @@ def test_rank_weights_and_preset_change_the_order(capsys):
     assert [r["trust_code"] for r in json.loads(first)] != [r["trust_code"] for r in json.loads(second)]
 
 
+@pytest.mark.slow
 def test_rank_table_flags_the_current_trust(capsys):
     code, out, _ = run(capsys, "rank", "143283", "--top", "5")
     assert code == 0 and "LIGHTHOUSE SCHOOLS PARTNERSHIP *" in out and "current trust" in out
 
 
+@pytest.mark.slow
 def test_batch_json_and_unknown_urn(capsys, tmp_path):
     urns = tmp_path / "urns.csv"
     urns.write_text("Name,URN\nAldgate,100000\nNobody,999999\nNewman,111456\n")
@@ -50,6 +56,7 @@ def test_batch_json_and_unknown_urn(capsys, tmp_path):
     assert "999999" in err
 
 
+@pytest.mark.slow
 def test_batch_csv_has_a_block_per_school(capsys, tmp_path):
     urns = tmp_path / "urns.txt"
     urns.write_text("100000\n111456\n")
@@ -66,6 +73,7 @@ def test_spreadsheet_formulas_are_neutralised():
     assert safe_cell("St Mary's") == "St Mary's" and safe_cell(5) == 5
 
 
+@pytest.mark.slow
 def test_rank_errors_are_one_sentence(capsys, tmp_path):
     for args, phrase in [
         (["rank", "999999"], "No open state-funded school has URN 999999"),

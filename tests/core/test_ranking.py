@@ -88,6 +88,7 @@ def test_ties_break_by_trust_code(engine):
             assert codes[i] < codes[i + 1]
 
 
+@pytest.mark.slow
 @settings(max_examples=40, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(weights=weights_strategy, row=st.integers(0, 22_010))
 def test_dominating_trust_ranks_above(engine, weights, row):

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import json
 
+import pytest
+
 from trustmatch.app import shortlist as sl
 from trustmatch.fit.ranking import PRESETS, Filters
 from trustmatch.launch import main
@@ -25,6 +27,7 @@ def saved_shortlist(dataset, engine, path, count=3):
     return doc, ranking
 
 
+@pytest.mark.slow
 def test_table(capsys, dataset, engine, tmp_path):
     path = tmp_path / "newman.trustmatch"
     doc, ranking = saved_shortlist(dataset, engine, path)
@@ -39,6 +42,7 @@ def test_table(capsys, dataset, engine, tmp_path):
     assert "Since the data" not in out  # same data: nothing moved
 
 
+@pytest.mark.slow
 def test_json_has_the_file_and_the_scores_now(capsys, dataset, engine, tmp_path):
     path = tmp_path / "newman.trustmatch"
     doc, ranking = saved_shortlist(dataset, engine, path)

@@ -183,6 +183,7 @@ def test_import_of_a_good_file_reloads(window, qtbot, tmp_path, sample, private_
     assert (private_data_dir / "dataset.json.gz").exists()
 
 
+@pytest.mark.slow
 def test_layout_and_last_school_are_restored(qtbot, session, settings, dataset, engine):
     from trustmatch.app.session import Session
     from trustmatch.ui.main_window import MainWindow
@@ -236,6 +237,7 @@ def test_candidate_model_passes_qmodeltester(qtmodeltester, session, dataset):
     qtmodeltester.check(empty)
 
 
+@pytest.mark.slow
 def test_headless_screenshot(tmp_path, capsys):
     from trustmatch.launch import main
 
@@ -247,6 +249,7 @@ def test_headless_screenshot(tmp_path, capsys):
     assert len(colours) > 20  # a drawn window, not a blank one
 
 
+@pytest.mark.slow
 def test_screenshot_of_unknown_school_is_one_sentence(tmp_path, capsys):
     from trustmatch.launch import main
 
@@ -268,6 +271,7 @@ def test_trust_layer_draws_every_hub_and_selects_a_trust(window, qtbot, dataset,
     assert not window.map.trust_layer.isVisible()
 
 
+@pytest.mark.slow
 def test_the_window_opens_before_the_engine_is_built(qtbot, dataset):
     from trustmatch.app.session import Session
     from trustmatch.ui.main_window import MainWindow
@@ -280,6 +284,7 @@ def test_the_window_opens_before_the_engine_is_built(qtbot, dataset):
     assert session._engine is not None and window.model.rowCount() > 0
 
 
+@pytest.mark.slow
 def test_cancelling_an_import_keeps_the_data(window, qtbot, private_data_dir):
     from trustmatch.data import paths
 
@@ -318,6 +323,7 @@ def test_pinch_zooms_about_the_fingers(window, qtbot):
     assert window.map.school_at(scene_pos) == row  # the school under the fingers stays there
 
 
+@pytest.mark.slow
 def test_screenshot_to_an_unwritable_place_or_bad_size_is_one_sentence(tmp_path, capsys):
     from trustmatch.launch import main
 

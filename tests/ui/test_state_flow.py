@@ -7,6 +7,7 @@ from collections import Counter
 import pytest
 
 from trustmatch.fit.ranking import PRESETS
+from trustmatch.ui.main_window import DETAIL_DELAY_MS
 
 NEWMAN = 111456
 
@@ -50,10 +51,22 @@ def test_zero_on_every_slider_snaps_the_last_back_and_says_why(window, qtbot):
     assert window.messages.messages() == [("warning", "At least one criterion needs a weight above zero.")]
 
 
-def test_a_weight_change_redraws_the_table_and_detail_only(window, redraws):
+def test_a_weight_change_redraws_the_table_and_detail_only(window, redraws, qtbot):
     window.controls.weights.sliders["geography"].setValue(8)
     assert window.session.weights["geography"] == 8
-    assert redraws == Counter({"table rows": 1, "detail": 1, "weights": 1})
+    assert redraws == Counter({"table rows": 1, "weights": 1})  # the map's trust is unchanged
+    qtbot.waitUntil(lambda: redraws["detail"] == 1)  # the detail follows once the weights rest
+    assert f"total {window.session.selection.candidate.total:.0f}" in window.detail.toPlainText()
+
+
+def test_a_slider_drag_redraws_the_detail_once_at_the_end(window, redraws, qtbot):
+    slider = window.controls.weights.sliders["phase"]
+    for value in range(2, 9):
+        slider.setValue(value)
+    assert redraws["table rows"] == 7 and redraws["detail"] == 0
+    qtbot.waitUntil(lambda: redraws["detail"] == 1)
+    qtbot.wait(2 * DETAIL_DELAY_MS)
+    assert redraws["detail"] == 1
 
 
 def test_selecting_a_trust_redraws_the_map_and_detail_only(window, redraws):
@@ -90,3 +103,14 @@ def test_a_preset_shows_in_every_slider_and_the_preset_box(window):
     window.session.apply_preset("rural primary")
     assert {n: s.value() for n, s in window.controls.weights.sliders.items()} == PRESETS["rural primary"]
     assert window.controls.weights.preset.currentText() == "Rural primary"
+
+
+def test_every_school_is_drawn_once_in_its_governance_colour(window, dataset):
+    from trustmatch.ui.map_view import GOVERNANCE_COLOURS
+
+    governance = list(dataset.columns["governance"])
+    for name, item in window.map.schools.items():
+        assert len(item.data) == governance.count(name)
+        assert item.opts["brush"].color().name().upper() == GOVERNANCE_COLOURS[name].upper()
+        assert (item.data["sourceRect"]["w"] > 0).all()  # every spot has its symbol from the atlas
+    assert sum(len(item.data) for item in window.map.schools.values()) == len(dataset)

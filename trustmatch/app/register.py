@@ -32,9 +32,10 @@ def check_usable(dataset: Dataset) -> FitEngine:
     return engine
 
 
-def compare_with_in_use(new: Dataset, source_name: str) -> None:
+def compare_with_in_use(new: Dataset, source_name: str, target: Path) -> None:
+    """Refuse a register far smaller than the one at `target` (or the bundled one, before any import)."""
     try:
-        current = load(paths.active_dataset())
+        current = load(target if target.exists() else paths.bundled_dataset())
     except DatasetProblem:
         return  # nothing sound to compare with; the new file has passed its own checks
     schools, mats = len(new), len(new.trusts.of_type("MAT"))
@@ -67,7 +68,7 @@ def import_register(source: Path | str, task: Task | None = None, force: bool = 
             f"{result.source_name} cannot be used: building the trusts from it failed ({err})."
         ) from err
     if not force:
-        compare_with_in_use(dataset, result.source_name)
+        compare_with_in_use(dataset, result.source_name, target)
     task.step(0.95, "Saving dataset")
     save(dataset, target, keep_previous=True)
     task.step(1.0, "Done")

@@ -14,6 +14,7 @@ Topics (each listener hears only those it subscribed to):
 - ``SELECTION`` which trust is selected, or its school: what the map draws
 - ``DATA``      a new dataset (everything else changes with it)
 - ``NOTICE``    a sentence for the user about a refused intent (``Session.notice``)
+- ``SHORTLIST`` the open shortlist (``Session.shortlist``, a ShortlistDocument) or any edit to it
 
 ``Session.selection`` is a frozen snapshot of the school and the selected
 trust, with the trust's candidate row for the current ranking: read it on
@@ -26,6 +27,8 @@ import threading
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
 
+from trustmatch.app.problems import UserError
+from trustmatch.app.shortlist import ShortlistDocument, movements, opening_notes
 from trustmatch.fit.criteria import CRITERIA
 from trustmatch.fit.graph import Shape
 from trustmatch.fit.ranking import (
@@ -39,10 +42,10 @@ from trustmatch.fit.ranking import (
     check_weights,
 )
 
-WEIGHTS, FILTERS, RANKING, SCHOOL, SELECTION, DATA, NOTICE = (
-    "weights", "filters", "ranking", "school", "selection", "data", "notice",
+WEIGHTS, FILTERS, RANKING, SCHOOL, SELECTION, DATA, NOTICE, SHORTLIST = (
+    "weights", "filters", "ranking", "school", "selection", "data", "notice", "shortlist",
 )
-TOPICS = frozenset({WEIGHTS, FILTERS, RANKING, SCHOOL, SELECTION, DATA, NOTICE})
+TOPICS = frozenset({WEIGHTS, FILTERS, RANKING, SCHOOL, SELECTION, DATA, NOTICE, SHORTLIST})
 
 Listener = Callable[[set[str]], None]
 
@@ -74,6 +77,8 @@ class Session:
         self.weights = dict(PRESETS["balanced"])
         self.filters = Filters()
         self.notice: str | None = None
+        self.shortlist: ShortlistDocument | None = None
+        self.shortlist_news: list[str] = []  # what opening it found: other data, trusts gone, how scores moved
         self._use(dataset, engine)
 
     def _use(self, dataset, engine: FitEngine | None) -> None:
@@ -196,6 +201,79 @@ class Session:
         if self.ranking is None or len(self.ranking) == 0:
             return None
         return self.engine.codes[int(self.ranking.order[0])]
+
+    # --- the shortlist ------------------------------------------------------------
+
+    def use_shortlist(self, document: ShortlistDocument | None, apply: bool = True) -> None:
+        """Make `document` the open shortlist; with `apply`, rank with its school, weights and filters."""
+        if self.shortlist is not None:
+            self.shortlist.unsubscribe(self._shortlist_edited)
+        self.shortlist = document
+        self.shortlist_news = []
+        changed = {SHORTLIST}
+        if document is not None:
+            document.subscribe(self._shortlist_edited)
+            saved = document.shortlist
+            if apply:
+                self.weights, self.filters = dict(saved.weights), saved.filters
+                changed |= {WEIGHTS, FILTERS, RANKING, SELECTION}
+                row = self.dataset.index_of_urn(saved.school_urn) if saved.school_urn is not None else None
+                if row is not None:
+                    self._choose(row)
+                    changed.add(SCHOOL)
+                elif self.evaluation is not None:
+                    self.ranking = self.evaluation.rank(self.weights, self.filters)
+            self.shortlist_news = opening_notes(saved, self.dataset, self.engine.position)
+            if self.shortlist_is_for_school() and saved.data_date != self.dataset.data_date:
+                self.shortlist_news += [m.sentence() for m in movements(saved, self.evaluation)]
+        self._tell(changed)
+
+    def open_shortlist(self, path) -> ShortlistDocument:
+        """Open a shortlist file (a ShortlistProblem sentence, and nothing changed, if it cannot be)."""
+        document = ShortlistDocument.open(path)
+        self.use_shortlist(document)
+        return document
+
+    def new_shortlist(self) -> ShortlistDocument:
+        document = ShortlistDocument.new(self.school, self.dataset.data_date, self.weights, self.filters)
+        self.use_shortlist(document, apply=False)
+        return document
+
+    def shortlist_is_for_school(self) -> bool:
+        """Whether the open shortlist belongs to the chosen school (so the current ranking scores it)."""
+        return (
+            self.shortlist is not None and self.evaluation is not None
+            and self.shortlist.shortlist.school_urn == self.school.urn
+        )
+
+    def add_to_shortlist(self, code: str | None = None) -> bool:
+        """Put a trust (the selected one by default) on the shortlist, starting one if none is open.
+
+        Refused with a UserError sentence when the open shortlist is another school's.
+        """
+        code = code or self.trust_code
+        if code is None or self.ranking is None:
+            raise UserError("Choose a school and a trust first.")
+        if code not in self.engine.position:
+            raise UserError("Only multi-academy trusts can go on the shortlist.")
+        if self.shortlist is None:
+            self.new_shortlist()
+        document = self.shortlist
+        if not self.shortlist_is_for_school():
+            if document.shortlist.entries:
+                raise UserError(
+                    f"This shortlist is for {document.shortlist.school_name}; start a new one (File > New shortlist) "
+                    f"for {self.school.name}."
+                )
+            document.adopt_school(self.school, self.dataset.data_date)
+        return document.add(self.ranking.candidate_for(code), self.dataset.data_date, self.weights)
+
+    def save_shortlist(self, path=None) -> None:
+        """Save the open shortlist with the weights and filters in use."""
+        self.shortlist.save(path, self.weights, self.filters)
+
+    def _shortlist_edited(self) -> None:
+        self._tell({SHORTLIST})
 
     # --- reading -----------------------------------------------------------------
 

@@ -13,7 +13,6 @@ from __future__ import annotations
 import json
 import os
 import queue
-import tempfile
 import threading
 import uuid
 from collections.abc import Callable, Iterable
@@ -22,6 +21,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from trustmatch.app.problems import UserError
+from trustmatch.data import paths
 from trustmatch.data.dataset import long_date
 from trustmatch.fit import evidence, questions
 from trustmatch.fit.criteria import CRITERIA
@@ -360,33 +360,9 @@ def read(path: Path | str) -> Shortlist:
 
 
 def write_atomic(path: Path | str, data: bytes) -> None:
-    """Write so that a crash or full disk mid-way leaves the old file whole: temporary file, fsync, rename."""
-    path = Path(path)
-    handle, temporary = tempfile.mkstemp(prefix="." + path.name + ".", suffix=".part", dir=path.parent)
-    try:
-        with os.fdopen(handle, "wb") as out:
-            out.write(data)
-            out.flush()
-            os.fsync(out.fileno())
-        try:
-            mode = path.stat().st_mode & 0o777
-        except FileNotFoundError:
-            mode = 0o644
-        os.chmod(temporary, mode)  # mkstemp makes it private; keep the mode the file had
-        os.replace(temporary, path)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
-    try:  # make the rename itself durable (not possible on Windows, where replace is enough)
-        folder = os.open(path.parent, os.O_RDONLY)
-    except OSError:
-        return
-    try:
-        os.fsync(folder)
-    except OSError:
-        pass
-    finally:
-        os.close(folder)
+    """Temporary file, fsync, rename: a crash or full disk mid-way leaves the old file whole."""
+    with paths.atomic_write(Path(path)) as out:
+        out.write(data)
 
 
 def save(shortlist: Shortlist, path: Path | str) -> None:
@@ -603,12 +579,18 @@ class ShortlistDocument:
 
     # --- saving --------------------------------------------------------------------
 
-    def save(self, path: Path | str | None = None) -> None:
+    def save(self, path: Path | str | None = None, weights: dict[str, float] | None = None,
+             filters: Filters | None = None) -> None:
+        """Write the shortlist, with the weights and filters in use (what it opens with next time)."""
         path = Path(path) if path else self.path
         if path is None:
             raise ValueError("no file to save to")
         state = self.shortlist
+        if weights is not None or filters is not None:
+            # not an undo step: settings are the session's, recorded as they are at each save
+            state = replace(state, weights=dict(weights or state.weights), filters=filters or state.filters)
         save(state, path)
+        self.shortlist = state
         self.path = path
         self._saved_state = state
         self._merging = False
@@ -731,8 +713,6 @@ class Recovery:
 
 
 def recovery_folder() -> Path:
-    from trustmatch.data import paths
-
     return paths.data_dir() / "recovery"
 
 

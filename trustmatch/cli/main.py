@@ -173,6 +173,10 @@ def build_parser() -> argparse.ArgumentParser:
     parser.add_argument("--trust", help="window: select this trust (group UID or name)")
     parser.add_argument("--screenshot", metavar="FILE.png", help="window: render offscreen to a PNG and exit")
     parser.add_argument("--size", default="1440x900", help="window size for --screenshot, WxH")
+    parser.add_argument("--open", metavar="FILE.trustmatch", help="window: open this shortlist")
+    parser.add_argument(
+        "--meeting-page", type=int, metavar="N", help="with --open and --screenshot: render page N of meeting mode"
+    )
     parser.add_argument("--self-test", action="store_true", help="check this install works end to end, then exit")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
 

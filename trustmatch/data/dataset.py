@@ -22,7 +22,8 @@ from pathlib import Path
 import numpy as np
 
 from trustmatch.data import paths
-from trustmatch.data.gias import SCHOOL_COLUMNS, ImportResult
+from trustmatch.data.gias import MAX_COUNT, SCHOOL_COLUMNS, ImportResult
+from trustmatch.data.identifiers import URN_MAX_DIGITS, is_group_uid, parse_urn
 
 FORMAT = "trustmatch-dataset"
 FORMAT_VERSION = 2
@@ -278,9 +279,16 @@ COLUMN_TYPES = {
 }
 
 
+# The numbers the importer can write (wider than England for the coordinates).
+NUMBER_RANGES = {
+    "urn": (0, 10**URN_MAX_DIGITS), "easting": (-1e6, 2e6), "northing": (-1e6, 2e6),
+    "lat": (-90, 90), "lon": (-180, 180), "fsm_pct": (0, 100),
+    **{name: (0, MAX_COUNT) for name in ("low_age", "high_age", "pupils", "capacity")},
+}
+
+
 def shape_problem(columns, meta) -> str | None:
     """What is wrong with a dataset document's columns and meta, in a few words, or None."""
-    from trustmatch.data.identifiers import is_group_uid, parse_urn
     from trustmatch.data.trusts import PHASE_GROUP_ORDER
 
     if not isinstance(columns, dict):
@@ -299,13 +307,14 @@ def shape_problem(columns, meta) -> str | None:
         # type(), not isinstance: True is an int to Python but not a number of pupils
         if not set(map(type, columns[name])) <= COLUMN_TYPES[name]:
             return f"the column {name} holds values of the wrong kind"
-        if COLUMN_TYPES[name] is not _TEXT:
-            numbers = np.array([0 if v is None else v for v in columns[name]], dtype=object)
+        if name in NUMBER_RANGES:
+            low, high = NUMBER_RANGES[name]
             try:
-                finite = np.isfinite(numbers.astype(np.float64)).all()
+                numbers = np.array([low if v is None else v for v in columns[name]], dtype=np.float64)
             except OverflowError:
-                finite = False
-            if not finite or (name not in ("lat", "lon", "easting", "northing") and (numbers < 0).any()):
+                return f"the column {name} holds impossible numbers"
+            # NaN fails both comparisons; a range also keeps sums far from overflowing
+            if not ((numbers >= low) & (numbers <= high)).all():
                 return f"the column {name} holds impossible numbers"
     urns = columns["urn"]
     if any(parse_urn(u) is None for u in urns) or len(set(urns)) != len(urns):

@@ -245,17 +245,18 @@ class _ChunkReader(io.RawIOBase):
 
     def __init__(self, chunks):
         self._chunks = iter(chunks)
-        self._left = b""
+        self._chunk = memoryview(b"")
+        self._at = 0
 
     def readable(self) -> bool:
         return True
 
     def readinto(self, buffer) -> int:
-        if not self._left:
-            self._left = next(self._chunks, b"")
-        n = min(len(buffer), len(self._left))
-        buffer[:n] = self._left[:n]
-        self._left = self._left[n:]
+        if self._at >= len(self._chunk):
+            self._chunk, self._at = memoryview(next(self._chunks, b"")), 0
+        n = min(len(buffer), len(self._chunk) - self._at)
+        buffer[:n] = self._chunk[self._at : self._at + n]
+        self._at += n
         return n
 
 

@@ -17,7 +17,6 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 
-import networkx as nx
 import numpy as np
 
 # 10 km straight line is roughly the "20 minutes' drive" within which sector
@@ -81,10 +80,18 @@ def trust_node(code: str) -> tuple[str, str]:
     return ("trust", code)
 
 
+def _connected_components(graph):
+    import networkx as nx
+
+    return nx.connected_components(graph)
+
+
 class SchoolTrustGraph:
     def __init__(self, dataset, radius_km: float = DEFAULT_RADIUS_KM):
         self.dataset = dataset
         self.radius_km = radius_km
+        import networkx as nx  # imported here, not at the top: 0.2 s the window need not wait for at start
+
         trusts = dataset.trusts
         graph = nx.Graph()
         graph.add_nodes_from(school_node(i) for i in range(len(dataset)))
@@ -109,7 +116,7 @@ class SchoolTrustGraph:
     def _all_shapes(self, members: np.ndarray) -> dict[str, Shape]:
         dataset, trusts = self.dataset, self.dataset.trusts
         hubs_of: dict[str, list[Hub]] = {t.code: [] for t in trusts}
-        for part in nx.connected_components(self._near):
+        for part in _connected_components(self._near):
             rows = tuple(sorted(part))
             code = trusts[int(trusts.school_trust[rows[0]])].code
             hubs_of[code].append(self._hub(code, rows))
@@ -140,7 +147,8 @@ class SchoolTrustGraph:
         return sorted((n[1], e["km"]) for n, e in edges.items() if e.get("kind") == "near")
 
     def _shape(self, code: str, members: list[int]) -> Shape:
-        hubs = [self._hub(code, tuple(sorted(part))) for part in nx.connected_components(self._near.subgraph(members))]
+        parts = _connected_components(self._near.subgraph(members))
+        hubs = [self._hub(code, tuple(sorted(part))) for part in parts]
         hubs.sort(key=lambda h: (-h.size, h.members[0]))
         if not hubs:
             return Shape((), 0.0, 0.0)

@@ -100,9 +100,15 @@ def run(args) -> int:
         session.choose_school(resolve_school(dataset, args.school).index)
     else:
         window.restore_school()
+    if args.open:
+        session.open_shortlist(args.open)  # a bad file: one sentence (ShortlistProblem is a UserError)
+        window.shortlists.autosave.watch(session.shortlist)
+        window.shortlists._remember(args.open)
     if args.trust:
         session.select_trust(resolve_trust(dataset, args.trust)[0].code)
 
+    if headless and args.meeting_page is not None:
+        return meeting_screenshot(app, window, args.meeting_page, size, args.screenshot)
     if headless:
         window.resize(*size)
         window.show()
@@ -127,4 +133,31 @@ def run(args) -> int:
         from PySide6.QtCore import QTimer
 
         QTimer.singleShot(0, lambda: (print("ready", flush=True), app.quit()))
+    elif not args.open:
+        from PySide6.QtCore import QTimer
+
+        QTimer.singleShot(0, window.shortlists.offer_recovery)  # after a crash: once the window is up
     return app.exec()
+
+
+def meeting_screenshot(app, window, page: int, size: tuple[int, int], target: str) -> int:
+    """Render one page of meeting mode (1 = the title page) to a PNG, as on a projector of `size`."""
+    from trustmatch.app.problems import UserError
+
+    session = window.session
+    if session.shortlist is None or not session.shortlist.shortlist.entries:
+        raise UserError("--meeting-page needs --open with a shortlist that has trusts on it.")
+    view = window.shortlists.meeting_view()
+    if not 1 <= page <= view.page_count:
+        raise UserError(f"--meeting-page must be between 1 and {view.page_count} for this shortlist.")
+    view.resize(*size)
+    view.show()
+    view.go(page - 1)
+    app.processEvents()
+    image = view.grab()
+    view.close()
+    window.close()
+    if not image.save(target):
+        raise UserError(f"The screenshot could not be written to {target}.")
+    print(f"Saved {target} (meeting page {page} of {view.page_count}, {image.width()}x{image.height()})")
+    return 0

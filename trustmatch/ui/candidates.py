@@ -8,13 +8,24 @@ from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegat
 
 from trustmatch.app.session import RANKING, SELECTION
 
-SORT_ROLE = Qt.UserRole + 1  # raw values, so numbers sort as numbers
-CODE_ROLE = Qt.UserRole + 2
+SORT_ROLE = int(Qt.UserRole) + 1  # raw values, so numbers sort as numbers
+CODE_ROLE = int(Qt.UserRole) + 2
+DISPLAY, ALIGNMENT, FONT, TOOLTIP, ACCESSIBLE_TEXT = (
+    int(role) for role in (Qt.DisplayRole, Qt.TextAlignmentRole, Qt.FontRole, Qt.ToolTipRole, Qt.AccessibleTextRole)
+)
+ALIGN_LEFT = int(Qt.AlignLeft | Qt.AlignVCenter)
+ALIGN_RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
 
 COLUMNS = [
     "#", "Trust", "Total", "Ethos", "Geography", "Phase", "Capacity", "Robust", "Schools", "Pupils", "Nearest km"
 ]
 SCORE_COLUMNS = {2, 3, 4, 5, 6}
+FORMATS = {
+    **{c: "{:.0f}".format for c in SCORE_COLUMNS},
+    7: lambda v: f"{v * 100:.0f}%",
+    9: "{:,}".format,
+    10: "{:.1f}".format,
+}
 TOOLTIPS = {
     "Robust": (
         "Share of nearby weightings (each weight changed by up to about half or double) "
@@ -32,6 +43,8 @@ class CandidateModel(QAbstractTableModel):
         super().__init__(parent)
         self._rows: list[tuple] = []
         self._current_code: str | None = None
+        self._italic = QFont()
+        self._italic.setItalic(True)
 
     def set_ranking(self, ranking, engine) -> None:
         self.beginResetModel()
@@ -67,42 +80,35 @@ class CandidateModel(QAbstractTableModel):
     def row_of(self, code: str) -> int | None:
         return next((i for i, r in enumerate(self._rows) if r[-1] == code), None)
 
-    def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or not 0 <= index.row() < len(self._rows) or not 0 <= index.column() < len(COLUMNS):
+    def data(self, index, role=DISPLAY):
+        # Called for every role of every visible cell on each repaint: plain ints, no enum arithmetic.
+        r, column = index.row(), index.column()
+        if not (0 <= r < len(self._rows) and 0 <= column < len(COLUMNS)):
             return None
-        row = self._rows[index.row()]
-        column = index.column()
-        value = row[column]
-        current = row[-1] == self._current_code
-        if role == Qt.DisplayRole:
-            if column == 1:
-                return value + ("  (current trust)" if current else "")
-            if column in SCORE_COLUMNS:
-                return f"{value:.0f}"
-            if column == 7:
-                return f"{value * 100:.0f}%"
-            if column == 9:
-                return f"{value:,}"
-            if column == 10:
-                return f"{value:.1f}"
-            return str(value)
+        row = self._rows[r]
+        if role == DISPLAY:
+            return self._display(row, column)
         if role == SORT_ROLE:
-            return value
+            return row[column]
         if role == CODE_ROLE:
             return row[-1]
-        if role == Qt.TextAlignmentRole:
-            return int(Qt.AlignLeft | Qt.AlignVCenter) if column == 1 else int(Qt.AlignRight | Qt.AlignVCenter)
-        if role == Qt.FontRole and current:
-            font = QFont()
-            font.setItalic(True)
-            return font
-        if role == Qt.ToolTipRole:
-            if column == 1 and current:
+        if role == ALIGNMENT:
+            return ALIGN_LEFT if column == 1 else ALIGN_RIGHT
+        if role == FONT:
+            return self._italic if row[-1] == self._current_code else None
+        if role == TOOLTIP:
+            if column == 1 and row[-1] == self._current_code:
                 return "The school's current trust, scored without the school itself"
             return TOOLTIPS.get(COLUMNS[column])
-        if role == Qt.AccessibleTextRole:
-            return f"{COLUMNS[column]}: {self.data(index, Qt.DisplayRole)}"
+        if role == ACCESSIBLE_TEXT:
+            return f"{COLUMNS[column]}: {self._display(row, column)}"
         return None
+
+    def _display(self, row: tuple, column: int) -> str:
+        value = row[column]
+        if column == 1:
+            return value + ("  (current trust)" if row[-1] == self._current_code else "")
+        return FORMATS.get(column, str)(value)
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
         if orientation == Qt.Horizontal and 0 <= section < len(COLUMNS):

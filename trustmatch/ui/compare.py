@@ -145,6 +145,8 @@ class CompareView(QWidget):
             self._section("Benefits and obstacles heads named (DfE, 2021): what this trust's figures say")
             titles = [item.title for item in next(e for e in evidence if e)]
             for row, title in enumerate(titles):
+                if not any(e and e[row].this_trust for e in evidence):
+                    continue  # an item the register says nothing about for any of them
                 kind = next(e[row].kind for e in evidence if e)
                 label = f"{kind.capitalize()}: {title}" if kind in ("benefit", "obstacle") else title
                 self._cells(escape(label), [escape(e[row].this_trust) if e else "-" for e in evidence])

@@ -14,7 +14,7 @@ from __future__ import annotations
 import logging
 from html import escape
 
-from PySide6.QtCore import QByteArray, QSettings, Qt
+from PySide6.QtCore import QByteArray, QSettings, Qt, QTimer
 from PySide6.QtGui import QAction, QKeySequence
 from PySide6.QtWidgets import (
     QFileDialog,
@@ -39,9 +39,11 @@ from trustmatch.ui.detail import DetailPanel
 from trustmatch.ui.map_view import GOVERNANCE_COLOURS, GOVERNANCE_LABELS, MapView
 from trustmatch.ui.messages import WARNING, MessageBar
 from trustmatch.ui.search_box import SchoolSearch
+from trustmatch.ui.shortlist_menu import ShortlistMenu
 from trustmatch.ui.tasks import TaskRunner
 
 log = logging.getLogger(__name__)
+DETAIL_DELAY_MS = 120
 
 
 class MainWindow(QMainWindow):
@@ -54,6 +56,7 @@ class MainWindow(QMainWindow):
         self._build_layout()
         self._build_menus()
         self._bind()
+        self.shortlists = ShortlistMenu(self)  # File > New/Open/Save, Edit > Undo, the shortlist dock, F5
         self.restore_layout()
 
     # --- building ----------------------------------------------------------------------
@@ -134,13 +137,17 @@ class MainWindow(QMainWindow):
         s = self.session
         for view in (self.search, self.map, self.table, self.controls):
             view.bind(s)
-        s.subscribe(lambda changed: self._show_detail(), {SELECTION, RANKING})
+        s.subscribe(self._detail_changed, {SELECTION, RANKING})
         s.subscribe(lambda changed: self._title(), {SCHOOL, RANKING})
         s.subscribe(lambda changed: self._show_data_source(), {DATA})
         s.subscribe(lambda changed: self.messages.show_message(s.notice, WARNING, key="notice", seconds=8), {NOTICE})
         self.tasks.running_changed.connect(lambda running: self.import_action.setEnabled(not running))
         self.tasks.running_changed.connect(lambda running: self.restore_action.setEnabled(not running))
         self._shown_in_detail = None
+        # While a slider moves, the table and map follow at once; the detail (rich text: the slowest view)
+        # follows when the weights rest, so a drag never waits for it.
+        self._detail_timer = QTimer(self, singleShot=True, interval=DETAIL_DELAY_MS)
+        self._detail_timer.timeout.connect(self._show_detail)
         self._show_detail()
         self._show_data_source()
 
@@ -197,6 +204,13 @@ class MainWindow(QMainWindow):
             self.table_title.setText(f"No trust passes the filters for <b>{escape(s.school.name)}</b>: loosen them")
         else:
             self.table_title.setText(f"<b>{len(s.ranking)}</b> candidate trusts for <b>{escape(s.school.name)}</b>")
+
+    def _detail_changed(self, changed: set[str]) -> None:
+        if SELECTION in changed:
+            self._detail_timer.stop()
+            self._show_detail()
+        else:
+            self._detail_timer.start()
 
     def _show_detail(self) -> None:
         selection = self.session.selection
@@ -313,6 +327,10 @@ class MainWindow(QMainWindow):
         self.settings.sync()
 
     def closeEvent(self, event) -> None:
+        if not self.shortlists.may_close():
+            event.ignore()
+            return
+        self.shortlists.shutdown()
         self.tasks.wait()
         self.save_layout()
         super().closeEvent(event)

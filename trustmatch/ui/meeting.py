@@ -312,8 +312,8 @@ class MeetingView(QWidget):
                 figure = f" ({ev.figures[0].percent}% of {ev.figures[0].phase} schools)" if ev.figures else ""
                 column.addWidget(
                     _label(
-                        f"<b style='color:{colour}'>{escape(kind + ev.title)}</b>{escape(figure)}<br>"
-                        f"This trust: {escape(ev.this_trust)}",
+                        f"<b style='color:{colour}'>{escape(kind + ev.title)}</b>{escape(figure)}"
+                        + (f"<br>This trust: {escape(ev.this_trust)}" if ev.this_trust else ""),
                         0.66,
                     )
                 )

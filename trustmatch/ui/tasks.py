@@ -7,11 +7,11 @@ a worker thread, shows its progress and a Cancel button in the window's
 message bar, and reports the outcome there too.  One piece of work at a time.
 
     def work(task):                                  # worker thread: no widgets here
-        return import_into(path, target, task)
+        return import_register(path, task)
 
-    def done(dataset):                               # GUI thread, only after success
-        session.replace_data(dataset)
-        return f"Imported {len(dataset):,} schools"  # shown as a note (or return None)
+    def done(result):                                # GUI thread, only after success
+        session.replace_data(*result)
+        return f"Imported {len(result[0]):,} schools"  # shown as a note (or return None)
 
     runner.run("GIAS import", work, done, kept="The data you had is still in use.")
 

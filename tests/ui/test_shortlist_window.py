@@ -1,0 +1,200 @@
+"""The shortlist in the window: add with Ctrl+D, undo/redo, title and unsaved changes, save/open, bad files,
+closing asks, recovery after a crash, meeting mode from F5, and the headless meeting screenshot."""
+
+from __future__ import annotations
+
+import json
+import os
+
+import pytest
+from PySide6.QtCore import Qt
+from PySide6.QtGui import QImage
+from PySide6.QtWidgets import QMessageBox
+
+from trustmatch.app import shortlist as sl
+from trustmatch.launch import main
+
+NEWMAN = 111456
+
+
+@pytest.fixture(autouse=True)
+def answers(monkeypatch):
+    """What the next question boxes answer (Discard when nothing is queued, so no test can hang on one)."""
+    queue: list = []
+    asked: list[str] = []
+
+    def exec_(box):
+        asked.append(box.text())
+        return queue.pop(0) if queue else QMessageBox.Discard
+
+    monkeypatch.setattr(QMessageBox, "exec", exec_)
+    return queue, asked
+
+
+@pytest.fixture
+def ranked(window, session, dataset):
+    session.choose_school(dataset.index_of_urn(NEWMAN))
+    return window
+
+
+def test_ctrl_d_adds_and_undo_redo(qtbot, ranked, session, answers):
+    window = ranked
+    assert session.shortlist is None and not window.shortlists.dock.isVisible()
+    first = session.trust_code
+    qtbot.keyClick(window, Qt.Key_D, Qt.ControlModifier)
+    doc = session.shortlist
+    assert doc is not None and doc.shortlist.codes == [first]
+    assert window.shortlists.dock.isVisible() and window.isWindowModified()
+    assert window.windowTitle() == "Untitled shortlist[*] - TrustMatch"
+    assert window.shortlists.detail_button.text().startswith("\u2605 On the shortlist")
+    second = session.ranking.candidate(1).trust_code
+    session.select_trust(second)
+    window.shortlists.detail_button.click()  # from the detail panel
+    assert doc.shortlist.codes == [first, second]
+    assert window.shortlists.panel.model.rowCount() == 2
+    qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier)
+    assert doc.shortlist.codes == [first]
+    qtbot.keyClick(window, Qt.Key_Z, Qt.ControlModifier | Qt.ShiftModifier)
+    assert doc.shortlist.codes == [first, second]
+    assert window.shortlists.undo_action.text() == f"&Undo Add {session.trust.name}"
+
+
+def test_a_trust_the_filters_hide_stays_on_with_its_scores(ranked, session):
+    session.add_to_shortlist()
+    code = session.trust_code
+    session.set_filters(max_km=0.5)
+    assert session.ranking.rank_index_of(code) is None
+    panel = ranked.shortlists.panel
+    assert panel.model.data(panel.model.index(0, 5)) == "hidden"
+    assert panel.model.data(panel.model.index(0, 4)) == f"{session.ranking.candidate_for(code).total:.0f}"
+
+
+def test_another_schools_shortlist_is_not_mixed(ranked, session, dataset, answers):
+    session.add_to_shortlist()
+    session.choose_school(dataset.index_of_urn(100000))
+    ranked.shortlists.add_selected()
+    assert len(session.shortlist.shortlist.entries) == 1
+    assert any(
+        "This shortlist is for Cardinal Newman Catholic High School" in text for _, text in ranked.messages.messages()
+    )
+
+
+def test_save_open_and_a_bad_file(ranked, session, tmp_path, answers):
+    window = ranked
+    session.add_to_shortlist()
+    path = tmp_path / "newman.trustmatch"
+    assert window.shortlists._save_to(path)
+    assert not window.isWindowModified() and window.windowTitle() == "newman.trustmatch[*] - TrustMatch"
+    assert sl.read(path).codes == session.shortlist.shortlist.codes
+    bad = tmp_path / "bad.trustmatch"
+    bad.write_text('{"format": "trustmatch-shortlist", "version": 99}')
+    before = session.shortlist
+    assert not window.shortlists.open(bad)
+    assert session.shortlist is before
+    assert any("saved by a newer TrustMatch" in text for _, text in window.messages.messages())
+    assert bad.read_text() == '{"format": "trustmatch-shortlist", "version": 99}'
+    assert window.shortlists.open(path) and session.shortlist.path == path
+    assert window.shortlists._recent()[0] == str(path.resolve())
+
+
+def test_opening_applies_the_shortlists_school_and_weights(window, session, dataset, engine, tmp_path):
+    from trustmatch.fit.ranking import PRESETS, Filters
+
+    row = dataset.index_of_urn(NEWMAN)
+    ranking = engine.evaluate(row).rank(PRESETS["church school"], Filters(max_km=30.0))
+    doc = sl.ShortlistDocument.new(
+        dataset.school(row), dataset.data_date, PRESETS["church school"], Filters(max_km=30.0)
+    )
+    doc.add(ranking.candidate(0), dataset.data_date, PRESETS["church school"])
+    path = tmp_path / "church.trustmatch"
+    doc.save(path)
+    assert window.shortlists.open(path)
+    assert session.school.urn == NEWMAN and session.weights == PRESETS["church school"]
+    assert session.filters.max_km == 30.0
+    assert window.controls.filters.isVisible()
+
+
+def test_closing_with_unsaved_changes_asks(qtbot, ranked, session, answers):
+    queue, asked = answers
+    session.add_to_shortlist()
+    queue.append(QMessageBox.Cancel)
+    ranked.close()
+    assert ranked.isVisible() and asked and "Save the changes" in asked[-1]
+    ranked.shortlists.autosave.now()
+    ranked.shortlists.autosave.writer.flush()
+    recovery = sl.recovery_path(session.shortlist)
+    assert recovery.exists()
+    queue.append(QMessageBox.Discard)
+    ranked.close()
+    assert not ranked.isVisible()
+    assert not recovery.exists()  # discarded on purpose: nothing offered next time
+
+
+def test_autosave_writes_a_recovery_copy_that_the_next_start_offers(qtbot, ranked, session, answers):
+    queue, asked = answers
+    session.add_to_shortlist()
+    session.shortlist.set_notes(session.trust_code, "typed before the crash")
+    ranked.shortlists.autosave.timer.setInterval(50)
+    ranked.shortlists.autosave.timer.start()
+    recovery = sl.recovery_path(session.shortlist)
+    qtbot.waitUntil(recovery.exists, timeout=5000)
+    ranked.shortlists.autosave.writer.flush()
+    # as if this process had died: the file names a process that is not running
+    record = json.loads(recovery.read_bytes())
+    record["recovery"]["pid"] = 2**22 + 12345
+    recovery.write_text(json.dumps(record))
+    session.use_shortlist(None)
+    queue.append(QMessageBox.Yes)
+    ranked.shortlists.offer_recovery()
+    assert "closed without saving an unsaved shortlist" in asked[-1]
+    restored = session.shortlist
+    assert restored is not None and restored.modified
+    assert restored.shortlist.entries[0].notes == "typed before the crash"
+    session.use_shortlist(None)
+
+
+def test_f5_meeting_records_a_decision_and_saves(qtbot, ranked, session, tmp_path, answers):
+    session.add_to_shortlist()
+    path = tmp_path / "meeting.trustmatch"
+    ranked.shortlists._save_to(path)
+    qtbot.keyClick(ranked, Qt.Key_F5)
+    meeting = ranked.shortlists.meeting
+    assert meeting is not None and meeting.isFullScreen()
+    qtbot.waitExposed(meeting)
+    qtbot.keyClick(meeting, Qt.Key_Right)
+    proceed = next(
+        b
+        for b in meeting.stack.currentWidget().findChildren(type(ranked.shortlists.detail_button))
+        if b.property("decision") == "proceed"
+    )
+    qtbot.mouseClick(proceed, Qt.LeftButton)
+    with qtbot.waitSignal(meeting.closed):
+        qtbot.keyClick(meeting, Qt.Key_Escape)
+    assert sl.read(path).entries[0].decision == "proceed"
+    assert not ranked.isWindowModified()
+
+
+def test_meeting_page_screenshot_from_the_command_line(capsys, dataset, engine, tmp_path):
+    from trustmatch.fit.ranking import PRESETS, Filters
+
+    row = dataset.index_of_urn(NEWMAN)
+    ranking = engine.evaluate(row).rank(PRESETS["balanced"])
+    doc = sl.ShortlistDocument.new(dataset.school(row), dataset.data_date, PRESETS["balanced"], Filters())
+    for candidate in ranking.rows(3):
+        doc.add(candidate, dataset.data_date, PRESETS["balanced"])
+    path = tmp_path / "newman.trustmatch"
+    doc.save(path)
+    png = tmp_path / "page.png"
+    code = main(["--open", str(path), "--meeting-page", "2", "--screenshot", str(png), "--size", "1280x720"])
+    out, err = capsys.readouterr()
+    assert code == 0, err
+    assert "meeting page 2 of 5" in out
+    image = QImage(str(png))
+    assert (image.width(), image.height()) == (1280, 720)
+    code = main(["--open", str(path), "--meeting-page", "9", "--screenshot", str(png), "--size", "1280x720"])
+    assert code == 1 and "between 1 and 5" in capsys.readouterr().err
+    bad = tmp_path / "bad.trustmatch"
+    bad.write_bytes(b"")
+    code = main(["--open", str(bad), "--meeting-page", "1", "--screenshot", str(png)])
+    assert code == 1 and "is empty" in capsys.readouterr().err
+    assert os.path.getsize(bad) == 0
