@@ -1,81 +1,83 @@
-"""Property tests on the criterion formulas: bounded, and moving the right way."""
+"""The criterion formulas and the fitted scoring file: bounded, moving the right way, and loaded as fitted."""
 
 from __future__ import annotations
 
 import numpy as np
+import pytest
 from hypothesis import given
 from hypothesis import strategies as st
 
 from trustmatch.fit import criteria
+from trustmatch.fit.criteria import CRITERIA, SIGNALS, Model, ScoringProblem
 
-share = st.floats(0, 1)
-km = st.floats(0, 600)
-count = st.integers(0, 200)
-pupils = st.floats(0, 80_000)
-faiths = st.sampled_from(["none", "catholic", "cofe", "Jewish", "Muslim"])
+scores = st.lists(st.floats(0.01, 100), min_size=4, max_size=4)
+weights = st.lists(st.floats(0.01, 10), min_size=4, max_size=4)
 
 
-@given(faiths, st.booleans(), share, share, share)
-def test_ethos_bounded_and_rising_with_shared_character(faith, diocese, a, b, d):
-    low, high = sorted([a, b])
-    s_low = criteria.ethos(faith, diocese, low, min(d, low))
-    s_high = criteria.ethos(faith, diocese, high, min(d, low))
-    assert 0 <= s_low <= s_high <= 100
+def test_the_fitted_file_names_only_known_signals_and_every_criterion():
+    model = criteria.fitted_model()
+    assert set(model.coefficients) == {"geography", "phase", "capacity"}
+    assert set(model.ethos) == set(criteria.FAITH_GROUPS)
+    for criterion in CRITERIA:
+        for group in criteria.FAITH_GROUPS:
+            for name in model.for_criterion(criterion, group):
+                assert SIGNALS[name].criterion == criterion
+    assert model.scale > 0
 
 
-@given(st.sampled_from(["catholic", "cofe"]), share, share, share)
-def test_ethos_rises_with_same_diocese(faith, f, a, b):
-    low, high = sorted([a, b])
-    assert criteria.ethos(faith, True, f, low) <= criteria.ethos(faith, True, f, high)
+def test_a_damaged_scoring_file_is_one_sentence():
+    with pytest.raises(ScoringProblem, match="unknown signal 'colour'"):
+        Model.from_document(
+            {
+                "scale": 3,
+                "coefficients": {
+                    "geography": {"colour": 1},
+                    "phase": {},
+                    "capacity": {},
+                    "ethos": {g: {} for g in criteria.FAITH_GROUPS},
+                },
+            }
+        )
+    with pytest.raises(ScoringProblem, match="lacks"):
+        Model.from_document({"coefficients": {}})
 
 
-def test_ethos_anchors():
-    assert criteria.ethos("catholic", True, 1, 1) == 100
-    assert criteria.ethos("catholic", True, 0, 0) == 0
-    assert criteria.ethos("none", False, 1, 0) == 100
-    assert criteria.ethos("none", False, 0, 0) == 50  # may join a church trust, fits less well
+@given(st.lists(st.floats(-5, 5), min_size=3, max_size=30), st.floats(-3, 3), st.floats(0.5, 5))
+def test_score_is_100_for_the_best_candidate_and_falls_with_utility(values, beta, scale):
+    x = np.array(values)
+    s = criteria.score({"log_km": x}, {"log_km": beta}, scale, np.ones(len(x), dtype=bool))
+    assert np.all((s > 0) & (s <= 100))
+    assert np.isclose(s.max(), 100.0)
+    order = np.argsort(beta * x, kind="stable")
+    assert np.all(np.diff(s[order]) >= -1e-9)  # higher utility, higher score
 
 
-@given(km, km, share, st.floats(0, 300))
-def test_geography_falls_with_distance(a, b, largest, spread):
-    near, far = sorted([a, b])
-    g_near = criteria.geography(near, largest, spread, 10.0)
-    g_far = criteria.geography(far, largest, spread, 10.0)
-    assert 0 <= g_far <= g_near <= 100
+def test_a_signal_that_does_not_apply_counts_neither_way():
+    x = np.array([0.0, 1.0])
+    with_it = criteria.score({"same_diocese": x}, {"same_diocese": 5.0}, 3.0, np.ones(2, dtype=bool))
+    without = criteria.score({}, {"same_diocese": 5.0}, 3.0, np.ones(2, dtype=bool))
+    assert with_it[0] < with_it[1] and np.all(without == 100.0)
 
 
-@given(km, share, share, st.floats(0, 300), st.floats(0, 300))
-def test_compact_trusts_score_higher(d, a, b, s1, s2):
-    low, high = sorted([a, b])
-    tight, wide = sorted([s1, s2])
-    assert criteria.geography(d, high, tight, 10.0) >= criteria.geography(d, low, wide, 10.0)
+@given(scores, weights)
+def test_total_lies_between_the_lowest_and_highest_score(s, w):
+    value = criteria.total(np.array([s]), np.array(w))[0]
+    assert min(s) - 1e-6 <= value <= max(s) + 1e-6
 
 
-@given(count, count, count, count)
-def test_phase_bounded_and_rising(relevant, extra, near, more_near):
-    schools = relevant + extra + 1
-    base = criteria.phase(relevant, schools, min(near, relevant))
-    assert 0 <= base <= 100
-    assert criteria.phase(relevant + 1, schools + 1, min(near, relevant)) >= base
-    assert criteria.phase(relevant, schools, min(near, relevant) + 1) >= base
+@given(scores, weights, st.integers(0, 3), st.floats(0.01, 0.99))
+def test_one_low_score_pulls_the_total_down_in_proportion(s, w, column, factor):
+    """The geometric mean: a score cut by a factor cuts the total by factor ** (its weight share)."""
+    lowered = list(s)
+    lowered[column] *= factor
+    before = criteria.total(np.array([s]), np.array(w))[0]
+    after = criteria.total(np.array([lowered]), np.array(w))[0]
+    share = w[column] / sum(w)
+    assert np.isclose(after, before * factor**share, rtol=1e-6)
 
 
-@given(count, count, pupils, pupils, st.floats(0, 2000))
-def test_capacity_bounded_and_size_rising(s1, s2, p1, p2, school):
-    small, big = sorted([s1, s2])
-    few, many = sorted([p1, p2])
-    assert 0 <= criteria.size(small, few) <= criteria.size(big, many) <= 1
-    value = criteria.capacity(big, many, many * 1.1, school)
-    assert 0 <= value <= 100
-
-
-def test_capacity_benchmarks():
-    assert criteria.size(10, 3_000) == 1.0 and criteria.size(2, 7_500) == 1.0
-    assert criteria.size(5, 1_500) == criteria.SCRUTINY_CAP  # under 2,000 pupils: capped
-    assert criteria.room(900, 1000) == 1.0 and criteria.room(500, 1000) == 0.0 and criteria.room(1300, 1000) == 0.0
-
-
-@given(st.lists(st.floats(0, 100), min_size=4, max_size=4), st.lists(st.floats(0.01, 10), min_size=4, max_size=4))
-def test_total_is_a_weighted_mean(scores, weights):
-    value = criteria.total(np.array([scores]), np.array(weights))[0]
-    assert min(scores) - 1e-9 <= value <= max(scores) + 1e-9
+def test_geography_gates_the_total():
+    """A trust with nothing near cannot outrank a local one on ethos, phase and capacity alone."""
+    local = np.array([[60.0, 90.0, 60.0, 60.0]])  # ethos, geography, phase, capacity
+    distant = np.array([[100.0, 5.0, 100.0, 100.0]])  # perfect elsewhere, geography as for ~60 km
+    assert criteria.total(local, np.ones(4))[0] > criteria.total(distant, np.ones(4))[0]

@@ -13,7 +13,7 @@ from pathlib import Path
 from trustmatch import __version__
 from trustmatch.app.lookup import load_dataset, resolve_trust
 from trustmatch.app.problems import UserError
-from trustmatch.cli import backtest, rank, shortlist
+from trustmatch.cli import backtest, export, rank, shortlist
 from trustmatch.cli.output import clean, destination, json_text, safe_console, school_json, table
 from trustmatch.data import paths
 from trustmatch.progress import Cancelled, Task, TerminalBar
@@ -204,6 +204,7 @@ def build_parser() -> argparse.ArgumentParser:
     rank.add_parser(sub)
     backtest.add_parser(sub)
     shortlist.add_parser(sub)
+    export.add_parser(sub)
     return parser
 
 

@@ -16,6 +16,7 @@ from pathlib import Path
 
 from trustmatch.app.problems import UserError
 from trustmatch.data import paths
+from trustmatch.export.csvfile import safe_cell  # noqa: F401 - defined once, for the CLI's CSVs too
 
 # C0 and C1 controls (ESC and CSI start terminal sequences), DEL, and the
 # bidirectional overrides that make text display in another order than it reads.
@@ -122,10 +123,3 @@ def school_json(school) -> dict:
         "trust_name": school.trust_name or None,
         "trust_type": school.trust_type or None,
     }
-
-
-def safe_cell(value) -> object:
-    """Neutralise text that a spreadsheet would run as a formula (names come from outside)."""
-    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
-        return "'" + value
-    return value

@@ -168,6 +168,8 @@ def run(args) -> int:
             raise UserError(str(err)) from err
         if len(ranking) == 0:
             empty.append(school)
+        elif ranking.notice and not batch:
+            print(clean(ranking.notice), file=sys.stderr)  # e.g. nothing in reach but its own trust
         blocks.append((school, ranking.rows(args.top)))
     if batch:
         task.step(1.0, "Done")
@@ -176,7 +178,7 @@ def run(args) -> int:
                 f"None of the {len(targets):,} entries in {args.urns_file} is the URN of an open state-funded school."
             )
     elif empty:
-        raise UserError(f"No trust is left for {empty[0].name} after the filters; loosen them.")
+        raise UserError(ranking.notice or f"No trust is left for {empty[0].name} after the filters; loosen them.")
 
     with destination(args.out, bom=args.format == "csv") as out:
         write(args.format, blocks, batch, out)

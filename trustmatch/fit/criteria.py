@@ -1,12 +1,34 @@
-"""The four fit criteria as plain formulas over arrays of trusts, each giving 0-100.
+"""The four fit criteria: fitted formulas over a trust's facts, each giving a score from 0 to 100.
 
-Each formula and the evidence behind it is set out in docs/scoring.md; the
-numbers named here are the ones that document explains.
+Each criterion adds up a few *signals* (facts about the trust as the school
+sees it, such as log(1 + km to its nearest school)) times fitted coefficients:
+its utility `u`.  The coefficients come from a conditional logit fitted to the
+schools that really joined trusts (resources/fit/scoring.json, re-made by
+`python tools/fit_scoring.py`; docs/scoring.md explains every signal).  The
+score is how far the utility falls short of the best trust's for this school
+on that criterion, on a readable scale:
+
+    score = 100 x exp((u - u_best) / SCALE)
+
+so the best trust in England on a criterion scores 100, and every SCALE units
+of shortfall in the fitted log-odds divide the score by e.  The total is the weighted geometric
+mean of the four scores: with the fitted default weights (all equal) a trust's
+total orders exactly as the fitted model's odds of being chosen, and one very
+low score (no school anywhere near, a trust of another faith, no experience of
+a special school's phase) pulls the total down however good the others are.
+That is how geography gates the total.
 """
 
 from __future__ import annotations
 
+import json
+import math
+from dataclasses import dataclass
+from functools import lru_cache
+
 import numpy as np
+
+from trustmatch.data import paths
 
 CRITERIA = ("ethos", "geography", "phase", "capacity")
 
@@ -15,95 +37,116 @@ BENCHMARK_SCHOOLS = 10
 BENCHMARK_PUPILS = 7_500
 # DfE 2016 guidance: trusts under 2,000 pupils face closer financial scrutiny.
 SCRUTINY_PUPILS = 2_000
-SCRUTINY_CAP = 0.4
+
+# Counts enter as log(1 + min(count, COUNT_CAP)): beyond ten, one more school changes little.
+COUNT_CAP = 10
+REACH_KM = 10.0  # "within reach" for the counts, the same 10 km as the hub radius
 
 
-def ethos(school_faith: str, has_diocese: bool, same_faith_share, same_diocese_share) -> np.ndarray:
-    """How well the trust's religious character and dioceses suit the school's.
+@dataclass(frozen=True)
+class Signal:
+    criterion: str
+    low: float  # the range the signal can take
+    high: float
+    meaning: str
 
-    Shares are of the trust's schools (0-1).  Catholic schools weigh the diocese
-    most (dioceses steer them into their own diocesan trusts); Church of England
-    schools the church character first; a school with no religious character can
-    join a church trust but fits a trust of community schools better.
+
+SIGNALS: dict[str, Signal] = {
+    "log_km": Signal("geography", 0.0, math.inf, "log(1 + km to the trust's nearest school)"),
+    "km_beyond_reach": Signal("geography", 0.0, math.inf, "km beyond 10 to its nearest school, in tens"),
+    "in_la": Signal("geography", 0.0, 1.0, "1 if the trust has a school in the school's local authority"),
+    "la_share": Signal("geography", 0.0, 1.0, "share of the trust's schools in that local authority"),
+    "share_within_reach": Signal("geography", 0.0, 1.0, "share of the trust's schools within 10 km"),
+    "log_within_reach": Signal("geography", 0.0, math.log1p(COUNT_CAP), "log(1 + its schools within 10 km)"),
+    "same_faith": Signal("ethos", 0.0, 1.0, "share of its schools sharing the school's religious character"),
+    "same_diocese": Signal("ethos", 0.0, 1.0, "share sharing the character and one of the school's dioceses"),
+    "diocese_present": Signal("ethos", 0.0, 1.0, "1 if it has such a school of the same diocese"),
+    "diocesan_trust": Signal("ethos", 0.0, 1.0, "1 if its name says it is a diocesan trust and it has such a school"),
+    "other_faith": Signal("ethos", 0.0, 1.0, "share of its schools with a religious character not the school's"),
+    "phase_share": Signal("phase", 0.0, 1.0, "share of its schools of the school's phase (related phases count part)"),
+    "phase_present": Signal("phase", 0.0, 1.0, "1 if it has a school of the same phase"),
+    "phase_nearby": Signal("phase", 0.0, math.log1p(COUNT_CAP), "log(1 + schools of the phase within 10 km)"),
+    "specialist": Signal("phase", 0.0, 1.0, "for special schools and alternative provision: 1 if it runs one"),
+    "log_schools": Signal("capacity", 0.0, math.log(1000), "log of its number of schools"),
+    "school_share": Signal("capacity", 0.0, 1.0, "the school's share of the pupils the trust would have"),
+    "recent_joins": Signal("capacity", 0.0, math.log1p(COUNT_CAP), "log(1 + schools that joined it in the last year)"),
+    "fill": Signal("capacity", 0.0, 1.5, "pupils over places, in its schools with both recorded"),
+}
+
+FAITH_GROUPS = ("none", "cofe", "catholic", "other")
+
+
+class ScoringProblem(Exception):
+    """The fitted scoring file is missing or damaged."""
+
+
+@dataclass(frozen=True)
+class Model:
+    """The fitted coefficients: per criterion, signal -> coefficient (ethos per faith group)."""
+
+    coefficients: dict[str, dict[str, float]]  # "geography", "phase", "capacity"
+    ethos: dict[str, dict[str, float]]  # faith group -> signal -> coefficient
+    scale: float
+    document: dict  # the whole file: window, date, figures
+
+    def for_criterion(self, criterion: str, faith_group: str) -> dict[str, float]:
+        return self.ethos[faith_group] if criterion == "ethos" else self.coefficients.get(criterion, {})
+
+    def to_document(self) -> dict:
+        return dict(self.document, scale=self.scale, coefficients=dict(self.coefficients, ethos=self.ethos))
+
+    @classmethod
+    def from_document(cls, document: dict) -> Model:
+        try:
+            given = document["coefficients"]
+            coefficients = {c: {k: float(v) for k, v in given[c].items()} for c in CRITERIA if c != "ethos"}
+            ethos = {g: {k: float(v) for k, v in document["coefficients"]["ethos"][g].items()} for g in FAITH_GROUPS}
+            scale = float(document["scale"])
+        except (KeyError, TypeError, ValueError, AttributeError) as err:
+            raise ScoringProblem(f"The scoring file lacks {err}.") from None
+        for name in [k for c in coefficients.values() for k in c] + [k for g in ethos.values() for k in g]:
+            if name not in SIGNALS:
+                raise ScoringProblem(f"The scoring file names an unknown signal '{name}'.")
+        return cls(coefficients, ethos, scale, document)
+
+
+@lru_cache(maxsize=1)
+def fitted_model() -> Model:
+    """The model in resources/fit/scoring.json, read once."""
+    path = paths.resource("fit", "scoring.json")
+    try:
+        return Model.from_document(json.loads(path.read_text(encoding="utf-8")))
+    except (OSError, ValueError) as err:
+        raise ScoringProblem(f"The scoring file {path} cannot be read ({err}).") from None
+
+
+def utility(signals: dict[str, np.ndarray], coefficients: dict[str, float], count: int) -> np.ndarray:
+    """The criterion's utility per trust: its signals times their fitted coefficients.
+
+    A signal missing from `signals` does not apply to this school (e.g. the
+    diocese signals for a school with no diocese) and counts neither way.
     """
-    faith = np.clip(np.asarray(same_faith_share, dtype=float), 0.0, 1.0)
-    diocese = np.clip(np.asarray(same_diocese_share, dtype=float), 0.0, 1.0)
-    if school_faith == "none":
-        score = 0.5 + 0.5 * faith
-    elif school_faith == "catholic":
-        score = 0.4 * faith + 0.6 * diocese if has_diocese else faith
-    elif school_faith == "cofe":
-        score = 0.6 * faith + 0.4 * diocese if has_diocese else faith
-    else:
-        score = 0.3 + 0.7 * faith
-    return 100.0 * np.minimum(score, 1.0)
+    u = np.zeros(count)
+    for name, beta in coefficients.items():
+        if name in signals:
+            u = u + beta * signals[name]
+    return u
 
 
-def proximity(nearest_km, radius_km: float) -> np.ndarray:
-    """1 beside a member school, 0.5 at the radius, falling towards 0 beyond it."""
-    return 1.0 / (1.0 + (np.asarray(nearest_km, dtype=float) / radius_km) ** 2)
+def score(
+    signals: dict[str, np.ndarray], coefficients: dict[str, float], scale: float, candidates: np.ndarray
+) -> np.ndarray:
+    """100 x exp((u - u_best) / scale) per trust, u_best the best utility among the candidates (a mask)."""
+    u = utility(signals, coefficients, len(candidates))
+    best = u[candidates].max() if candidates.any() else 0.0
+    return 100.0 * np.exp(np.minimum(u - best, 0.0) / scale)
 
 
-def compactness(largest_hub_share, spread_km, radius_km: float) -> np.ndarray:
-    """1 for a trust in one tight cluster; lower as its schools split into hubs or spread out."""
-    spread = 1.0 / (1.0 + (np.asarray(spread_km, dtype=float) / (3.0 * radius_km)) ** 2)
-    return 0.5 * np.clip(largest_hub_share, 0.0, 1.0) + 0.5 * spread
-
-
-def geography(nearest_km, largest_hub_share, spread_km, radius_km: float) -> np.ndarray:
-    """Near the trust's schools above all; a compact trust beats a scattered one at the same distance.
-
-    Compactness scales the proximity rather than adding to it, so a tight
-    cluster 300 km away still scores near zero.
-    """
-    compact = compactness(largest_hub_share, spread_km, radius_km)
-    return 100.0 * proximity(nearest_km, radius_km) * (0.75 + 0.25 * compact)
-
-
-def phase(relevant_schools, trust_schools, relevant_within_radius) -> np.ndarray:
-    """Experience of the school's phase (share and number of such schools) and same-phase partners nearby.
-
-    `relevant_schools` counts the trust's schools of the school's phase group,
-    with related phases counting part (see PHASE_AFFINITY in ranking.py).
-    """
-    relevant = np.asarray(relevant_schools, dtype=float)
-    share = np.clip(relevant / np.maximum(np.asarray(trust_schools, dtype=float), 1.0), 0.0, 1.0)
-    experience = 0.5 * share + 0.5 * np.minimum(relevant / 3.0, 1.0)
-    nearby = np.minimum(np.asarray(relevant_within_radius, dtype=float) / 2.0, 1.0)
-    return 100.0 * (0.7 * experience + 0.3 * nearby)
-
-
-def size(schools, pupils) -> np.ndarray:
-    """Progress towards the DfE's 10 schools or 7,500 pupils, capped while under 2,000 pupils."""
-    pupils = np.asarray(pupils, dtype=float)
-    progress = np.maximum(np.asarray(schools, dtype=float) / BENCHMARK_SCHOOLS, pupils / BENCHMARK_PUPILS)
-    progress = np.minimum(progress, 1.0)
-    return np.where(pupils < SCRUTINY_PUPILS, np.minimum(progress, SCRUTINY_CAP), progress)
-
-
-def room(pupils, capacity) -> np.ndarray:
-    """Rolls at 85-100% of places are healthy; falling rolls strain budgets, full schools have no room."""
-    capacity = np.asarray(capacity, dtype=float)
-    filled = np.where(capacity > 0, np.asarray(pupils, dtype=float) / np.maximum(capacity, 1.0), 0.9)
-    under = np.clip(1.0 - (0.85 - filled) / 0.35, 0.0, 1.0)
-    over = np.clip(1.0 - (filled - 1.0) / 0.2, 0.0, 1.0)
-    return np.where(filled < 0.85, under, np.where(filled > 1.0, over, 1.0))
-
-
-def weight_in_trust(school_pupils: float, trust_pupils) -> np.ndarray:
-    """A school that would be a large part of the trust weighs on it (and risks its own identity less)."""
-    trust_pupils = np.asarray(trust_pupils, dtype=float)
-    share = school_pupils / np.maximum(trust_pupils + school_pupils, 1.0)
-    return np.clip(1.0 - (share - 0.15) / 0.35, 0.0, 1.0)
-
-
-def capacity(schools, pupils, places, school_pupils: float) -> np.ndarray:
-    return 100.0 * (
-        0.5 * size(schools, pupils) + 0.25 * room(pupils, places) + 0.25 * weight_in_trust(school_pupils, pupils)
-    )
+def log_scores(scores: np.ndarray) -> np.ndarray:
+    return np.log(np.maximum(np.asarray(scores, dtype=float), 1e-12) / 100.0)
 
 
 def total(criteria: np.ndarray, weights: np.ndarray) -> np.ndarray:
-    """Weighted mean of the criteria (columns in CRITERIA order); weights need not sum to 1."""
+    """Weighted geometric mean of the criteria (columns in CRITERIA order); weights need not sum to 1."""
     weights = np.asarray(weights, dtype=float)
-    return criteria @ (weights / weights.sum())
+    return 100.0 * np.exp(log_scores(criteria) @ (weights / weights.sum()))

@@ -1,21 +1,30 @@
-"""The school-trust graph, and the hubs each trust's schools form in it.
+"""The hubs of a trust: compact groups of its schools, found on a graph of the links between them.
 
-Nodes are schools ("school", row) and trusts ("trust", code).  Membership edges
-join a school to its trust; proximity edges join two schools of the same trust
-that lie within the travel radius, weighted by their distance in km.
+For each trust a graph holds its schools as nodes and a link between every two
+of them within the hub radius (10 km), weighted by the distance.  A hub is a
+clique of that graph, a group of schools all within 10 km of one
+another, so a hub can never chain across a county the way connected
+components of 10 km links did (a "Gravesend hub" reaching Dagenham across the
+Thames).  The trust's schools are covered greedily: the largest clique first
+(ties to the one with the shortest links), removed, and so on.
 
-Why proximity edges only within a trust: at the default 10 km, England's
-22,011 schools make 1.9 million pairs, which networkx would take seconds and
-gigabytes to hold, while every question the app asks of "any school nearby"
-(how far is the nearest member, which same-phase schools are within reach) is
-answered in microseconds by vectorised distances over the member arrays.  The
-edges inside trusts (about 25,000) are exactly what defines the hubs.
+The graphs are small (the largest trust has ~100 schools), so they are plain
+adjacency sets and the cliques are found in plain Python: networkx, which the
+first version used for one graph of every school and trust, cost a quarter of
+a second of every start for an import alone (docs/performance.md).
+
+Hubs are read by the map (one ring per hub), the trust detail, the evidence
+and the geography reason ("would join its Bexleyheath hub of 4 schools").  They
+are built per trust on first use, so ranking a school from the command line
+computes only the hubs of the trusts it prints.  Each hub is named after the
+place (a postal town, placed at the centre of its schools in the register)
+nearest the hub's centre.
 """
 
 from __future__ import annotations
 
-from collections import Counter
 from dataclasses import dataclass
+from functools import cached_property
 
 import numpy as np
 
@@ -29,7 +38,7 @@ DEFAULT_RADIUS_KM = 10.0
 class Hub:
     trust_code: str
     members: tuple[int, ...]  # school rows
-    name: str  # the town most of its schools are in
+    name: str  # the place nearest its centre
     centre: tuple[float, float]  # BNG metres
 
     @property
@@ -50,113 +59,145 @@ class Shape:
         return len(self.hubs)
 
 
-def _pairs_within(xy: np.ndarray, groups, radius_km: float):
-    """Every pair of schools in the same group closer than the radius, with their distance in km.
+def links(xy: np.ndarray, rows, radius_km: float) -> tuple[dict[int, set[int]], dict[tuple[int, int], float]]:
+    """The graph of schools `rows`: each school's neighbours within the radius, and each link's length in km."""
+    rows = sorted(int(r) for r in rows)
+    points = xy[rows]
+    km = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1)) / 1000.0
+    i, j = np.nonzero(np.triu(km <= radius_km, k=1))
+    adjacent: dict[int, set[int]] = {r: set() for r in rows}
+    length: dict[tuple[int, int], float] = {}
+    for a, b, d in zip(i.tolist(), j.tolist(), km[i, j].tolist()):
+        adjacent[rows[a]].add(rows[b])
+        adjacent[rows[b]].add(rows[a])
+        length[rows[a], rows[b]] = d
+    return adjacent, length
 
-    Trusts are small (the largest has a few hundred schools), so all pairs inside
-    each one cost less than any spatial index, and need no extra library.
+
+def maximal_cliques(adjacent: dict[int, set[int]]) -> list[frozenset[int]]:
+    """Every maximal clique (Bron-Kerbosch with a pivot): each trust's graph is small, so plain Python does."""
+    found: list[frozenset[int]] = []
+
+    def grow(clique: frozenset[int], candidates: set[int], excluded: set[int]) -> None:
+        if not candidates and not excluded:
+            found.append(clique)
+            return
+        pivot = max(candidates | excluded, key=lambda v: (len(adjacent[v] & candidates), -v))
+        for v in sorted(candidates - adjacent[pivot]):
+            grow(clique | {v}, candidates & adjacent[v], excluded & adjacent[v])
+            candidates = candidates - {v}
+            excluded = excluded | {v}
+
+    grow(frozenset(), set(adjacent), set())
+    return found
+
+
+def hub_groups(graph) -> list[tuple[int, ...]]:
+    """Cover the graph's schools with cliques, largest first (ties: shortest total link, then lowest row).
+
+    Any clique left after some schools are taken is part of one of the graph's
+    maximal cliques, so those are listed once and trimmed as schools are taken.
     """
-    firsts, seconds, lengths = [], [], []
-    for members in groups:
-        if len(members) < 2:
-            continue
-        rows = np.asarray(members)
-        points = xy[rows]
-        km = np.hypot(*(points[:, None, :] - points[None, :, :]).transpose(2, 0, 1)) / 1000.0
-        i, j = np.nonzero(np.triu(km <= radius_km, k=1))
-        firsts.append(rows[i])
-        seconds.append(rows[j])
-        lengths.append(km[i, j])
-    if not firsts:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64), np.zeros(0)
-    return np.concatenate(firsts), np.concatenate(seconds), np.concatenate(lengths)
+    adjacent, length = graph
+    left = [set(c) for c in maximal_cliques(adjacent)]
+    groups = []
+    while left:
 
+        def key(clique):
+            ordered = sorted(clique)
+            total = sum(length[a, b] for k, a in enumerate(ordered) for b in ordered[k + 1 :])
+            return (-len(clique), total, ordered[0])
 
-def school_node(row: int) -> tuple[str, int]:
-    return ("school", row)
-
-
-def trust_node(code: str) -> tuple[str, str]:
-    return ("trust", code)
-
-
-def _connected_components(graph):
-    import networkx as nx
-
-    return nx.connected_components(graph)
+        best = min(left, key=key)
+        groups.append(tuple(sorted(best)))
+        left = [rest for rest in (c - best for c in left) if rest]
+    return groups
 
 
 class SchoolTrustGraph:
+    """Hubs and shapes of every trust, computed per trust when first asked for."""
+
     def __init__(self, dataset, radius_km: float = DEFAULT_RADIUS_KM):
         self.dataset = dataset
         self.radius_km = radius_km
-        import networkx as nx  # imported here, not at the top: 0.2 s the window need not wait for at start
+        self.shapes = Shapes(self)
 
-        trusts = dataset.trusts
-        graph = nx.Graph()
-        graph.add_nodes_from(school_node(i) for i in range(len(dataset)))
-        graph.add_nodes_from((trust_node(t.code) for t in trusts), kind="trust")
-        graph.add_edges_from(
-            ((school_node(m), trust_node(t.code)) for t in trusts for m in t.members), kind="member"
-        )
-        members = np.flatnonzero(trusts.school_trust >= 0)
-        a, b, km = _pairs_within(dataset.xy, [t.members for t in trusts], radius_km)
-        graph.add_edges_from(
-            (school_node(int(i)), school_node(int(j)), {"kind": "near", "km": float(d)})
-            for i, j, d in zip(a, b, km)
-        )
-        self.graph = graph
-        self._near = nx.Graph()
-        self._near.add_nodes_from(members.tolist())
-        self._near.add_edges_from(zip(a.tolist(), b.tolist()))
-        # Proximity edges never cross trusts, so each connected component of
-        # the proximity graph is one hub of one trust.
-        self.shapes = self._all_shapes(members)
+    @cached_property
+    def _places(self) -> tuple[list[str], np.ndarray]:
+        """Every postal town in the register, placed at the centre of its schools.
 
-    def _all_shapes(self, members: np.ndarray) -> dict[str, Shape]:
-        dataset, trusts = self.dataset, self.dataset.trusts
-        hubs_of: dict[str, list[Hub]] = {t.code: [] for t in trusts}
-        for part in _connected_components(self._near):
-            rows = tuple(sorted(part))
-            code = trusts[int(trusts.school_trust[rows[0]])].code
-            hubs_of[code].append(self._hub(code, rows))
-        owner = trusts.school_trust[members]
-        centres = np.array([t.centroid for t in trusts]).reshape(-1, 2)  # (0, 2) when there are no trusts
-        squared = ((dataset.xy[members] - centres[owner]) ** 2).sum(axis=1)
-        counts = np.bincount(owner, minlength=len(trusts))
-        spread = np.sqrt(np.bincount(owner, weights=squared, minlength=len(trusts)) / counts) / 1000.0
-        shapes = {}
-        for trust in trusts:
-            hubs = sorted(hubs_of[trust.code], key=lambda h: (-h.size, h.members[0]))
-            shapes[trust.code] = Shape(tuple(hubs), hubs[0].size / trust.school_count, float(spread[trust.index]))
-        return shapes
-
-    def _hub(self, code: str, rows: tuple[int, ...]) -> Hub:
+        A town is taken per local authority, so that two towns of one name
+        (Gillingham in Kent and in Dorset) stay apart; schools with the postal
+        town "London" are placed by their borough instead.
+        """
         cols = self.dataset.columns
-        towns = Counter(cols["town"][r] or cols["la_name"][r] for r in rows)
-        town = min(towns, key=lambda k: (-towns[k], k))
-        xs, ys = zip(*(self.dataset.xy[r] for r in rows))
-        return Hub(code, rows, town, (sum(xs) / len(rows), sum(ys) / len(rows)))
+        names = [
+            cols["la_name"][r] if cols["town"][r] in ("", "London") else cols["town"][r]
+            for r in range(len(self.dataset))
+        ]
+        index: dict[tuple[str, str], int] = {}
+        keys = zip(names, cols["la_code"])
+        inverse = np.fromiter((index.setdefault(k, len(index)) for k in keys), dtype=np.int64, count=len(names))
+        unique = list(index)
+        counts = np.bincount(inverse, minlength=len(unique))
+        centres = (
+            np.column_stack(
+                [np.bincount(inverse, weights=self.dataset.xy[:, axis], minlength=len(unique)) for axis in (0, 1)]
+            )
+            / counts[:, None]
+        )
+        # some towns are recorded in capitals ("BRISTOL"): shown as the others are
+        return [name.title() if name.isupper() else name for name, _ in unique], centres
 
-    def members_of(self, code: str) -> list[int]:
-        return sorted(row for kind, row in self.graph.neighbors(trust_node(code)) if kind == "school")
+    def places_nearest(self, points: np.ndarray) -> list[str]:
+        names, centres = self._places
+        nearest = np.argmin(((centres[None, :, :] - points[:, None, :]) ** 2).sum(axis=2), axis=1)
+        return [names[k] for k in nearest]
 
-    def near_neighbours(self, row: int) -> list[tuple[int, float]]:
-        """Schools of the same trust within the radius, with their distance in km."""
-        edges = self.graph[school_node(row)]
-        return sorted((n[1], e["km"]) for n, e in edges.items() if e.get("kind") == "near")
-
-    def _shape(self, code: str, members: list[int]) -> Shape:
-        parts = _connected_components(self._near.subgraph(members))
-        hubs = [self._hub(code, tuple(sorted(part))) for part in parts]
-        hubs.sort(key=lambda h: (-h.size, h.members[0]))
-        if not hubs:
+    def shape(self, code: str, members) -> Shape:
+        members = sorted(members)
+        if not members:
             return Shape((), 0.0, 0.0)
+        # a lone school is its own hub: no graph needed
+        groups = [tuple(members)] if len(members) == 1 else hub_groups(links(self.dataset.xy, members, self.radius_km))
+        centres = np.array([self.dataset.xy[list(g)].mean(axis=0) for g in groups])
+        hubs = [
+            Hub(code, g, name, (float(c[0]), float(c[1])))
+            for g, name, c in zip(groups, self.places_nearest(centres), centres)
+        ]
+        hubs.sort(key=lambda h: (-h.size, h.members[0]))
         xy = self.dataset.xy[members]
         spread = float(np.sqrt(((xy - xy.mean(axis=0)) ** 2).sum(axis=1).mean()) / 1000.0)
         return Shape(tuple(hubs), hubs[0].size / len(members), spread)
 
     def shape_without(self, code: str, row: int) -> Shape:
         """The trust's shape with one school left out (the school being scored)."""
-        members = [m for m in self.dataset.trusts.by_code(code).members if m != row]
-        return self._shape(code, members)
+        return self.shape(code, [m for m in self.dataset.trusts.by_code(code).members if m != row])
+
+
+class Shapes(dict):
+    """Trust code -> Shape, each computed on first use (the map asks for all; a ranking for a few).
+
+    A dict of the shapes computed so far: indexing, `get` and `in` work for any
+    trust of the dataset, computing its shape when first asked.
+    """
+
+    def __init__(self, graph: SchoolTrustGraph):
+        super().__init__()
+        self._graph = graph
+
+    def __missing__(self, code: str) -> Shape:
+        trust = self._graph.dataset.trusts.by_code(code)
+        if trust is None:
+            raise KeyError(code)
+        shape = self[code] = self._graph.shape(code, trust.members)
+        return shape
+
+    def get(self, code: str, default=None):
+        try:
+            return self[code]
+        except KeyError:
+            return default
+
+    def __contains__(self, code) -> bool:
+        return self._graph.dataset.trusts.by_code(code) is not None

@@ -27,7 +27,14 @@ PRESETS: dict[str, dict[str, float]] = {
 }
 
 PHASE_GROUPS = [
-    "primary", "secondary", "all-through", "special", "alternative provision", "nursery", "16 plus", "other"
+    "primary",
+    "secondary",
+    "all-through",
+    "special",
+    "alternative provision",
+    "nursery",
+    "16 plus",
+    "other",
 ]
 # How much a trust school of one phase group (columns) counts as experience for
 # a school of another (rows): all-through schools teach both primary and
@@ -152,48 +159,195 @@ class Candidate:
         }
 
 
+# --- religious character ---------------------------------------------------------
+
+# Each religious character as a set of bits, one per church or faith, so that a
+# joint Church of England/Catholic school shares its character with both churches.
+CHURCH_BITS = {
+    "cofe": 1,
+    "catholic": 2,
+    "methodist": 4,
+    "christian": 8,
+    "other christian": 16,
+    "jewish": 32,
+    "muslim": 64,
+    "sikh": 128,
+    "hindu": 256,
+    "multi-faith": 512,
+}
+CHRISTIAN = 1 | 2 | 4 | 8 | 16
+OTHER_CHRISTIAN_WORDS = ("reformed", "free church", "baptist", "quaker", "orthodox", "adventist", "moravian")
+
+
+def faith_bits(faith: str) -> int:
+    """The churches and faiths of a `faith` value (none, cofe, catholic, or GIAS's religious character)."""
+    if faith in ("none", ""):
+        return 0
+    if faith in ("cofe", "catholic"):
+        return CHURCH_BITS[faith]
+    bits = 0
+    for part in faith.lower().split("/"):
+        part = part.strip()
+        if "church of england" in part:
+            bits |= CHURCH_BITS["cofe"]
+        elif "catholic" in part:
+            bits |= CHURCH_BITS["catholic"]
+        elif "methodist" in part:
+            bits |= CHURCH_BITS["methodist"]
+        elif "jewish" in part and "christian" not in part:
+            bits |= CHURCH_BITS["jewish"]
+        elif part in ("muslim", "sikh", "hindu"):
+            bits |= CHURCH_BITS[part]
+        elif "multi-faith" in part:
+            bits |= CHURCH_BITS["multi-faith"]
+        elif any(word in part for word in OTHER_CHRISTIAN_WORDS):
+            bits |= CHURCH_BITS["other christian"]
+        else:  # "Christian", "Christian/non-denominational"
+            bits |= CHURCH_BITS["christian"]
+    return bits
+
+
+def school_faith_bits(faith: str) -> int:
+    """The characters a school shares with a trust school: a non-denominational Christian school shares its
+    character with every church, a multi-faith school with every faith."""
+    bits = faith_bits(faith)
+    if bits == CHURCH_BITS["christian"]:
+        return CHRISTIAN
+    if bits == CHURCH_BITS["multi-faith"]:
+        return sum(CHURCH_BITS.values())
+    return bits
+
+
+def faith_group(faith: str) -> str:
+    """Which fitted ethos coefficients apply: none, cofe, catholic, or other (set, not fitted: docs/scoring.md)."""
+    bits = faith_bits(faith)
+    if bits == 0:
+        return "none"
+    if bits == CHURCH_BITS["catholic"]:
+        return "catholic"
+    if (
+        bits & CHURCH_BITS["cofe"]
+        and bits & ~(CHURCH_BITS["cofe"] | CHURCH_BITS["catholic"] | CHURCH_BITS["methodist"]) == 0
+    ):
+        return "cofe"  # Church of England, joint CofE/Catholic and CofE/Methodist schools
+    return "other"
+
+
+NURSERY_NOTICE = (
+    "A maintained nursery school cannot currently become an academy: academies must provide full-time education "
+    "for pupils of compulsory school age (House of Lords written answer, 15 March 2012). The usual routes are a "
+    "federation with a school, or a partnership with a trust; the trusts below are ranked as partners."
+)
+
+
 class FitEngine:
-    def __init__(self, dataset, radius_km: float = DEFAULT_RADIUS_KM):
+    def __init__(self, dataset, radius_km: float = DEFAULT_RADIUS_KM, model: criteria.Model | None = None):
         self.dataset = dataset
         self.radius_km = radius_km
+        self.model = model or criteria.fitted_model()
         self.graph = SchoolTrustGraph(dataset, radius_km)
         trusts = dataset.trusts
         cols = dataset.columns
         self.candidates = trusts.of_type("MAT")  # in trust-code order, so ties break by code
         self.codes = [t.code for t in self.candidates]
         self.position = {t.code: k for k, t in enumerate(self.candidates)}
-        rows = [m for t in self.candidates for m in t.members]
-        self.member_rows = np.asarray(rows, dtype=np.int64)
+        rows = np.fromiter((m for t in self.candidates for m in t.members), dtype=np.int64)
+        self.member_rows = rows
+        self.sizes = np.array([t.school_count for t in self.candidates], dtype=np.float64)
         self.starts = group_starts([t.school_count for t in self.candidates])
-        self.member_xy = dataset.xy[self.member_rows]
-        self.member_phase = np.array([PHASE_GROUPS.index(cols["phase_group"][r]) for r in rows], dtype=np.int64)
-        # Faiths and dioceses as small integers: comparing ints is ~10x faster than strings.
-        self.faith_code = _codes(cols["faith"])
-        self.diocese_code = _codes(cols["diocese"])
-        self.member_faith = np.array([self.faith_code[cols["faith"][r]] for r in rows], dtype=np.int64)
-        self.member_diocese = np.array([self.diocese_code[cols["diocese"][r]] for r in rows], dtype=np.int64)
-        self.member_pupils = np.nan_to_num(dataset.pupils[self.member_rows])
-        self.member_capacity = np.nan_to_num(dataset.capacity[self.member_rows])
+        self.member_xy = dataset.xy[rows]
+        phase_index = {p: i for i, p in enumerate(PHASE_GROUPS)}
+        self.member_phase = np.array([phase_index[cols["phase_group"][r]] for r in rows], dtype=np.int64)
+        # Characters, dioceses and local authorities as small integers: comparing ints is ~10x faster than strings.
+        faiths, faith_of = _distinct(cols["faith"])
+        self.faith_bits = np.array([faith_bits(f) for f in faiths], dtype=np.int64)[faith_of]
+        self.member_faith = self.faith_bits[rows]
+        # A joint school's diocese reads "Diocese of A/Diocese of B": each school gets up to two diocese codes.
+        dioceses, diocese_of = _distinct(cols["diocese"])
+        self.diocese_code: dict[str, int] = {}
+        pairs = np.full((len(dioceses), 2), -1, dtype=np.int64)
+        for i, value in enumerate(dioceses):
+            parts = [p.strip() for p in value.split("/") if p.strip()][:2]
+            pairs[i, : len(parts)] = [self.diocese_code.setdefault(p, len(self.diocese_code)) for p in parts]
+        self.school_diocese = pairs[diocese_of].T  # 2 x schools; -1 for none
+        self.member_diocese = self.school_diocese[:, rows]
+        _, self.school_la = _distinct(cols["la_code"])
+        self.member_la = self.school_la[rows]
+        pupils, capacity = dataset.pupils[rows], dataset.capacity[rows]
+        self.member_pupils = np.nan_to_num(pupils)
+        self.member_known_roll = ~np.isnan(pupils)
+        both = ~np.isnan(pupils) & ~np.isnan(capacity) & (np.nan_to_num(capacity) > 0)
+        self.member_both = both
         self.pupils = group_reduce(np.add, self.member_pupils, self.starts)
-        self.places = group_reduce(np.add, self.member_capacity, self.starts)
-        self.largest_share = np.array([self.graph.shapes[c].largest_share for c in self.codes])
-        self.spread_km = np.array([self.graph.shapes[c].spread_km for c in self.codes])
+        self.both_pupils = group_reduce(np.add, np.where(both, pupils, 0.0), self.starts)
+        self.both_places = group_reduce(np.add, np.where(both, capacity, 0.0), self.starts)
+        # "Recent joins" count from the date the register stands at: a rebuilt register (backtest) says when.
+        self.as_of = dataset.meta.get("rebuilt_before") or dataset.data_date
+        year_before = _year_before(self.as_of)
+        opened = np.array([cols["open_date"][r] or "" for r in rows], dtype=str)
+        self.member_recent = (opened >= year_before) & (opened < self.as_of)
+        self.recent = group_reduce(np.add, self.member_recent.astype(np.float64), self.starts)
+        # A school with no recorded roll is given the median roll of its phase group (and the reason says so).
+        groups, group_of = _distinct(cols["phase_group"])
+        known = ~np.isnan(dataset.pupils)
+        self.typical_roll = {
+            g: float(np.median(dataset.pupils[known & (group_of == i)])) if np.any(known & (group_of == i)) else 0.0
+            for i, g in enumerate(groups)
+        }
         regions = sorted({r for t in self.candidates for r in t.regions})
         self.region_names = regions
-        self.in_region = {
-            region: np.array([region in t.regions for t in self.candidates]) for region in regions
-        }
+        self.in_region = {region: np.array([region in t.regions for t in self.candidates]) for region in regions}
+        # The trust's own name says it is a diocesan trust ("Diocese of ...", "... Diocesan ... Trust").
+        self.diocesan = np.array(["DIOCES" in t.name.upper() for t in self.candidates], dtype=bool)
 
     def evaluate(self, row: int) -> Evaluation:
         return Evaluation(self, row)
 
+    def dioceses_of(self, row: int) -> set[int]:
+        """The school's dioceses; for a joint school, also the other church's diocese where it stands.
 
-def _codes(values: list[str]) -> dict[str, int]:
-    return {value: i for i, value in enumerate(sorted(set(values)))}
+        GIAS records one diocese for most joint Church of England/Catholic
+        schools: the other church's is taken from its five nearest schools of
+        that church, so both churches' trusts of the school's dioceses count.
+        """
+        dioceses = {int(d) for d in self.school_diocese[:, row] if d >= 0}
+        bits = int(self.faith_bits[row])
+        joint = [c for c in ("cofe", "catholic") if bits & CHURCH_BITS[c]]
+        if len(joint) < 2:
+            return dioceses
+        for church in joint:
+            of_church = np.flatnonzero(self.faith_bits == CHURCH_BITS[church])
+            if any(self._church_of_diocese(d) == church for d in dioceses) or len(of_church) == 0:
+                continue
+            km = np.hypot(*(self.dataset.xy[of_church] - self.dataset.xy[row]).T)
+            nearest = of_church[np.argsort(km, kind="stable")[:5]]
+            found = [int(self.school_diocese[0, r]) for r in nearest if self.school_diocese[0, r] >= 0]
+            if found:
+                dioceses.add(max(set(found), key=lambda d: (found.count(d), -d)))
+        return dioceses
+
+    def _church_of_diocese(self, code: int) -> str:
+        schools = self.faith_bits[self.school_diocese[0] == code]
+        catholic = int(np.sum(schools == CHURCH_BITS["catholic"]))
+        return "catholic" if catholic * 2 > len(schools) else "cofe"
+
+
+def _distinct(values: list[str]) -> tuple[list[str], np.ndarray]:
+    """The distinct values (in order of first appearance) and, per item, the index of its value."""
+    index: dict[str, int] = {}
+    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
+    return list(index), codes
+
+
+def _year_before(iso: str) -> str:
+    if not iso:
+        return ""
+    year, rest = iso[:4], iso[4:]
+    return f"{int(year) - 1}{rest}" if year.isdigit() else ""
 
 
 class Evaluation:
-    """Every candidate trust measured against one school."""
+    """Every candidate trust measured against one school: the signals, the four scores, the facts for reasons."""
 
     def __init__(self, engine: FitEngine, row: int):
         self.engine = engine
@@ -201,72 +355,140 @@ class Evaluation:
         e, dataset = engine, engine.dataset
         self.school = dataset.school(row)
         school = self.school
-        radius = e.radius_km
         starts = e.starts
+        count = lambda flags: group_reduce(np.add, flags.astype(np.float64), starts)  # noqa: E731
 
         own = e.position.get(school.trust_code) if school.trust_type == "MAT" else None
         self.own_trust = own
         valid = e.member_rows != row  # the school never counts as a member of any trust
         km = np.hypot(*(e.member_xy - dataset.xy[row]).T) / 1000.0
-        km_valid = np.where(valid, km, np.inf)
-        self.member_km = km_valid
+        km = np.where(valid, km, np.inf)
+        self.member_km = km
+        n = count(valid)
+        self.n = n
+        self.exists = n > 0  # a trust whose only school is this one is no candidate
+        per = np.maximum(n, 1.0)
 
-        n = group_reduce(np.add, valid.astype(float), starts)
-        pupils = e.pupils.copy()
-        places = e.places.copy()
-        largest_share = e.largest_share.copy()
-        spread = e.spread_km.copy()
-        self.own_shape: Shape | None = None
-        if own is not None:
-            pupils[own] -= np.nan_to_num(dataset.pupils[row])
-            places[own] -= np.nan_to_num(dataset.capacity[row])
-            self.own_shape = e.graph.shape_without(school.trust_code, row)
-            largest_share[own] = self.own_shape.largest_share
-            spread[own] = self.own_shape.spread_km
+        # geography
+        self.nearest_km = group_reduce(np.minimum, km, starts)
+        within = km <= criteria.REACH_KM
+        self.within = count(within)
+        in_la = (e.member_la == e.school_la[row]) & valid
+        self.in_la = count(in_la)
 
-        affinity = _AFFINITY[PHASE_GROUPS.index(school.phase_group)][e.member_phase] * valid
-        same_faith = (e.member_faith == e.faith_code[school.faith]) & valid
-        catholic = (e.member_faith == e.faith_code.get("catholic", -1)) & valid
-        if school.diocese:
-            # a joint CofE/Catholic school shares a diocese name but not the faith: count only the faith's own
-            same_diocese = (e.member_diocese == e.diocese_code[school.diocese]) & same_faith
+        # ethos
+        bits = school_faith_bits(school.faith)
+        self.faith_group = faith_group(school.faith)
+        if bits:
+            same = (e.member_faith & bits) != 0
+            other = (e.member_faith != 0) & ~same
+            if self.faith_group == "other":
+                other &= ~((e.member_faith & CHRISTIAN != 0) & (bits & CHRISTIAN != 0))  # both Christian: not "other"
+        else:
+            same = e.member_faith == 0
+            other = e.member_faith != 0
+        same &= valid
+        other &= valid
+        self.dioceses = e.dioceses_of(row) if bits else set()
+        if self.dioceses:
+            wanted = np.array(sorted(self.dioceses))
+            same_diocese = same & (np.isin(e.member_diocese[0], wanted) | np.isin(e.member_diocese[1], wanted))
         else:
             same_diocese = np.zeros_like(valid)
-        self.nearest_km = group_reduce(np.minimum, km_valid, starts)
-        self.nearest_same_phase_km = group_reduce(np.minimum, np.where(affinity >= 1, km_valid, np.inf), starts)
-        self.relevant = group_reduce(np.add, affinity, starts)
-        self.relevant_near = group_reduce(np.add, affinity * (km_valid <= radius), starts)
-        self.same_faith = group_reduce(np.add, same_faith.astype(float), starts)
-        self.same_diocese = group_reduce(np.add, same_diocese.astype(float), starts)
-        self.catholic = group_reduce(np.add, catholic.astype(float), starts)
-        self.n, self.pupils, self.places = n, pupils, places
-        self.largest_share, self.spread_km = largest_share, spread
-        self.exists = n > 0  # a trust whose only school is this one is no candidate
+        self.same_faith, self.other_faith, self.same_diocese = count(same), count(other), count(same_diocese)
+        self.catholic = count((e.member_faith == CHURCH_BITS["catholic"]) & valid)
 
-        share = lambda count: count / np.maximum(n, 1)  # noqa: E731
-        school_pupils = float(np.nan_to_num(dataset.pupils[row]))
-        self.scores = np.column_stack(
-            [
-                criteria.ethos(school.faith, bool(school.diocese), share(self.same_faith), share(self.same_diocese)),
-                criteria.geography(self.nearest_km, largest_share, spread, radius),
-                criteria.phase(self.relevant, n, self.relevant_near),
-                criteria.capacity(n, pupils, places, school_pupils),
-            ]
+        # phase
+        phase = PHASE_GROUPS.index(school.phase_group)
+        affinity = _AFFINITY[phase][e.member_phase] * valid
+        same_phase = affinity >= 1
+        self.relevant = group_reduce(np.add, affinity, starts)
+        self.same_phase = count(same_phase)
+        self.relevant_near = group_reduce(np.add, affinity * within, starts)
+        self.same_phase_near = count(same_phase & within)
+        self.nearest_same_phase_km = group_reduce(np.minimum, np.where(same_phase, km, np.inf), starts)
+        self.specialist_school = school.phase_group in ("special", "alternative provision")
+
+        # capacity
+        own_roll = dataset.pupils[row]
+        self.school_roll = None if np.isnan(own_roll) else float(own_roll)
+        roll = self.school_roll if self.school_roll is not None else e.typical_roll.get(school.phase_group, 0.0)
+        pupils = e.pupils.copy()
+        both_pupils, both_places, recent = e.both_pupils.copy(), e.both_places.copy(), e.recent.copy()
+        self.own_shape: Shape | None = None
+        if own is not None:
+            i = int(np.flatnonzero(e.member_rows == row)[0])
+            pupils[own] -= e.member_pupils[i]
+            if e.member_both[i]:
+                both_pupils[own] -= dataset.pupils[row]
+                both_places[own] -= dataset.capacity[row]
+            recent[own] -= float(e.member_recent[i])
+        self.pupils = pupils
+        self.known_rolls = count(e.member_known_roll & valid)
+        self.both_counted = count(e.member_both & valid)
+        self.both_pupils, self.both_places, self.recent = both_pupils, both_places, recent
+        self.roll_used = roll
+
+        signals = {
+            "log_km": np.log1p(self.nearest_km),
+            "km_beyond_reach": np.maximum(self.nearest_km - criteria.REACH_KM, 0.0) / 10.0,
+            "in_la": (self.in_la > 0).astype(float),
+            "la_share": self.in_la / per,
+            "share_within_reach": self.within / per,
+            "log_within_reach": np.log1p(np.minimum(self.within, criteria.COUNT_CAP)),
+            "same_faith": self.same_faith / per,
+            "other_faith": self.other_faith / per,
+            "phase_share": np.minimum(self.relevant / per, 1.0),
+            "phase_present": (self.same_phase > 0).astype(float),
+            "phase_nearby": np.log1p(np.minimum(self.relevant_near, criteria.COUNT_CAP)),
+            "log_schools": np.log(per),
+            "school_share": roll / np.maximum(pupils + roll, 1.0),
+            "recent_joins": np.log1p(np.minimum(recent, criteria.COUNT_CAP)),
+            "fill": np.where(both_places > 0, np.clip(both_pupils / np.maximum(both_places, 1.0), 0.0, 1.5), 0.9),
+        }
+        if self.dioceses:
+            signals["same_diocese"] = self.same_diocese / per
+            signals["diocese_present"] = (self.same_diocese > 0).astype(float)
+            signals["diocesan_trust"] = (e.diocesan & (self.same_diocese > 0)).astype(float)
+        if self.specialist_school:
+            signals["specialist"] = signals["phase_present"]
+        self.signals = signals
+        model = e.model
+        self.scores = (
+            np.column_stack(
+                [
+                    criteria.score(signals, model.for_criterion(c, self.faith_group), model.scale, self.exists)
+                    for c in CRITERIA
+                ]
+            )
+            if len(n)
+            else np.zeros((0, len(CRITERIA)))
         )
-        if school.faith == "catholic" and school.diocese:
+        self.log_scores = criteria.log_scores(self.scores)
+
+        if bits == CHURCH_BITS["catholic"] and self.dioceses:
             # Catholic dioceses steer their schools into their own diocesan trusts.
             self.compatible = self.same_diocese > 0
-        elif school.faith in ("catholic", "cofe"):
+        elif self.faith_group in ("catholic", "cofe"):
             self.compatible = self.same_faith > 0
-        elif school.faith == "none":
+        elif bits == 0:
             self.compatible = self.catholic < n  # not an all-Catholic trust
         else:
-            self.compatible = np.ones(len(n), dtype=bool)
+            self.compatible = self.other_faith < n  # not a trust wholly of another faith
+
+    @property
+    def notice(self) -> str | None:
+        """A sentence the school's user must read before the list (nursery schools), or None."""
+        return NURSERY_NOTICE if self.school.phase_group == "nursery" else None
 
     def shape_of(self, code: str) -> Shape:
         """A trust's hubs as this school sees them: its own trust without the school."""
         own = self.own_trust is not None and self.engine.codes[self.own_trust] == code
-        return self.own_shape if own else self.engine.graph.shapes[code]
+        if own:
+            if self.own_shape is None:
+                self.own_shape = self.engine.graph.shape_without(code, self.row)
+            return self.own_shape
+        return self.engine.graph.shapes[code]
 
     # --- ranking ---------------------------------------------------------------
 
@@ -288,17 +510,19 @@ class Evaluation:
                     f"There is no region '{filters.region}'; use one of: {', '.join(self.engine.region_names)}."
                 )
             keep &= self.engine.in_region[region]
+        if self.own_trust is not None and self.exists[self.own_trust]:
+            keep[self.own_trust] = True  # the school's own trust is always listed, whatever the filters
         return keep
 
     def rank(
         self, weights: dict[str, float], filters: Filters = Filters(), robustness_top: int = ROBUSTNESS_TOP
     ) -> Ranking:
         w = np.array([check_weights(weights)[n] for n in CRITERIA])
-        totals = criteria.total(self.scores, w)
+        totals = 100.0 * np.exp(self.log_scores @ (w / w.sum()))
         keep = np.flatnonzero(self.mask(filters))
         # highest total first; ties keep trust-code order (keep is in code order)
         order = keep[np.argsort(-totals[keep], kind="stable")]
-        return Ranking(self, w, order, totals, robustness_top)
+        return Ranking(self, w, order, totals, robustness_top, filters)
 
     def robustness(self, weights: np.ndarray, candidates: np.ndarray, top: int) -> np.ndarray:
         """Share of nearby weightings under which each candidate stays in the top `top`."""
@@ -306,7 +530,7 @@ class Evaluation:
             return np.zeros(0)
         samples = weights * _ROBUSTNESS_FACTORS
         samples /= samples.sum(axis=1, keepdims=True)
-        totals = samples @ self.scores[candidates].T  # samples x candidates
+        totals = samples @ self.log_scores[candidates].T  # samples x candidates, log of the total
         top = min(top, len(candidates))
         # in the top when its total reaches the top-th highest (a tie at that place counts as in)
         threshold = -np.partition(-totals, top - 1, axis=1)[:, top - 1 : top]
@@ -315,13 +539,20 @@ class Evaluation:
 
 class Ranking:
     def __init__(
-        self, evaluation: Evaluation, weights: np.ndarray, order: np.ndarray, totals: np.ndarray, robustness_top: int
+        self,
+        evaluation: Evaluation,
+        weights: np.ndarray,
+        order: np.ndarray,
+        totals: np.ndarray,
+        robustness_top: int,
+        filters: Filters = Filters(),
     ):
         self.evaluation = evaluation
         self.weights = weights
         self.order = order  # candidate positions, best first
         self.totals = totals  # per candidate position (all candidates)
         self.robustness_top = robustness_top
+        self.filters = filters
         self._robustness = None
 
     def __len__(self) -> int:
@@ -333,6 +564,35 @@ class Ranking:
         if self._robustness is None:
             self._robustness = self.evaluation.robustness(self.weights, self.order, self.robustness_top)
         return self._robustness
+
+    @property
+    def notice(self) -> str | None:
+        """What the user must be told above the list: a nursery school's position, or why the list is empty.
+
+        When the filters leave no trust but the school's own, say so plainly;
+        when it is the reach limit, name the nearest trust and how far it is.
+        """
+        ev = self.evaluation
+        parts = [ev.notice] if ev.notice else []
+        others = ev.exists.copy()
+        if ev.own_trust is not None:
+            others[ev.own_trust] = False
+        listed = [k for k in self.order if k != ev.own_trust]
+        if not listed:
+            other = "other " if ev.own_trust is not None else ""
+            own = " Its own trust is listed, scored without it." if len(self.order) else ""
+            reach = self.filters.max_km
+            far = float(np.min(ev.nearest_km[others])) if others.any() else np.inf
+            if reach is not None and reach < far < np.inf:
+                nearest = ev.engine.candidates[int(np.argmin(np.where(others, ev.nearest_km, np.inf)))].name
+                distance = f"{far:.0f}" if far >= 10 else f"{far:.1f}"
+                parts.append(
+                    f"No {other}trust is left for {ev.school.name} within {reach:g} km: the nearest multi-academy "
+                    f"trust, {nearest}, is {distance} km away. Lift the reach limit to see the trusts beyond it.{own}"
+                )
+            else:
+                parts.append(f"No {other}trust is left for {ev.school.name} after the filters; loosen them.{own}")
+        return " ".join(parts) or None
 
     def candidate(self, rank_index: int) -> Candidate:
         """The candidate at this place (0 = best) of the ranking."""
@@ -369,12 +629,106 @@ def _faith_label(faith: str) -> str:
     return FAITH_WORDS.get(faith, faith)
 
 
+def _plural(count: int, word: str, words: str | None = None) -> str:
+    return f"{count:,} {word if count == 1 else (words or word + 's')}"
+
+
+def _verb(count: int, one: str, many: str) -> str:
+    return one if count == 1 else many
+
+
+def _ethos_reason(ev: Evaluation, k: int, n: int) -> str:
+    school = ev.school
+    same, other, diocese = int(ev.same_faith[k]), int(ev.other_faith[k]), int(ev.same_diocese[k])
+    if ev.faith_group == "none":
+        has = _verb(same, "has", "have")
+        text = f"No religious character; {same} of the trust's {_plural(n, 'school')} {has} none either"
+    else:
+        label = _faith_label(school.faith)
+        shares = _verb(same, "shares", "share")
+        text = f"{label} school; {same} of the trust's {_plural(n, 'school')} {shares} its character"
+        if ev.dioceses:
+            names = " or ".join(sorted(_diocese_name(ev.engine, d) for d in ev.dioceses))
+            text += f", {diocese} of them in the {names}"
+        if other:
+            text += f"; {other} of another religious character"
+    if not ev.compatible[k]:
+        text += " (not a usual fit for this school's religious character)"
+    return text
+
+
+def _diocese_name(engine: FitEngine, code: int) -> str:
+    return next(name for name, c in engine.diocese_code.items() if c == code)
+
+
+def _geography_reason(ev: Evaluation, k: int, n: int, nearest_member: int, hub) -> str:
+    e = ev.engine
+    cols = e.dataset.columns
+    km = float(ev.nearest_km[k])
+    text = f"{km:.1f} km from {cols['name'][nearest_member]}, its nearest school"
+    within, in_la = int(ev.within[k]), int(ev.in_la[k])
+    text += f"; {within} of its {_plural(n, 'school')} within {criteria.REACH_KM:.0f} km"
+    text += f", {in_la} in {ev.school.la_name}" if in_la else f", none in {ev.school.la_name}"
+    if hub is not None:
+        text += f"; would join its {hub.name} hub of {_plural(hub.size, 'school')}"
+    elif km > criteria.REACH_KM:
+        text += "; would be an outpost with no trust school within reach"
+    return text
+
+
+def _phase_reason(ev: Evaluation, k: int, n: int) -> str:
+    phase = ev.school.phase_group
+    same = int(ev.same_phase[k])
+    words = {"alternative provision": "alternative provision", "16 plus": "16-plus", "all-through": "all-through"}
+    kind = words.get(phase, phase)
+    text = (
+        f"{phase.capitalize()} school; {same} of the trust's {_plural(n, 'school')} {_verb(same, 'is', 'are')} {kind}"
+    )
+    related = float(ev.relevant[k]) - same
+    if related > 0:
+        text += " (related phases count part)"
+    near_km = float(ev.nearest_same_phase_km[k])
+    if np.isfinite(near_km):
+        text += f", the nearest {near_km:.1f} km away, {int(ev.same_phase_near[k])} within {criteria.REACH_KM:.0f} km"
+    if ev.specialist_school and same == 0:
+        text += f"; no experience of running {kind} schools"
+    return text
+
+
+def _capacity_reason(ev: Evaluation, k: int, n: int) -> str:
+    pupils = int(ev.pupils[k])
+    known = int(ev.known_rolls[k])
+    text = f"{_plural(n, 'school')}, {pupils:,} pupils"
+    if known < n:
+        text += f" on the {known} recorded rolls ({n - known} not recorded)"
+    text += " (the DfE's 2022 aim: 10 schools or 7,500 pupils)"
+    if ev.school_roll is not None:
+        share = ev.school_roll / max(pupils + ev.school_roll, 1.0)
+        text += f"; this school's {int(ev.school_roll):,} pupils would be {share * 100:.0f}% of the trust's"
+    else:
+        typical = f"a typical {ev.school.phase_group} roll of {ev.roll_used:.0f}"
+        text += f"; this school's roll is not recorded ({typical} is assumed)"
+    recent = int(ev.recent[k])
+    if "recent_joins" in ev.engine.model.coefficients.get("capacity", {}):
+        text += (
+            f"; {_plural(recent, 'school')} joined it in the last year"
+            if recent
+            else "; none joined it in the last year"
+        )
+    if "fill" in ev.engine.model.coefficients.get("capacity", {}) and ev.both_places[k] > 0:
+        counted = int(ev.both_counted[k])
+        text += (
+            f"; rolls fill {ev.both_pupils[k] / ev.both_places[k] * 100:.0f}% of places"
+            f" ({counted} of {n} schools record both)"
+        )
+    return text
+
+
 def explain(ranking: Ranking, k: int, rank_index: int | None) -> Candidate:
     """The candidate row for trust position k; rank_index is its place in the ranking, if listed."""
     ev = ranking.evaluation
     e = ev.engine
     trust = e.candidates[k]
-    school = ev.school
     cols = e.dataset.columns
     n = int(ev.n[k])
     segment = slice(e.starts[k], e.starts[k] + trust.school_count)
@@ -382,52 +736,12 @@ def explain(ranking: Ranking, k: int, rank_index: int | None) -> Candidate:
     nearest_member = int(e.member_rows[segment][int(np.argmin(distances))])
     nearest_km = float(ev.nearest_km[k])
     same_phase_km = float(ev.nearest_same_phase_km[k])
-    shape = ev.shape_of(trust.code)
     hub = None
     if nearest_km <= e.radius_km:
-        hub = next((h for h in shape.hubs if nearest_member in h.members), None)
-
-    of = lambda count: f"{int(count)} of {n}"  # noqa: E731
-    if school.faith == "none":
-        ethos = f"No religious character; {of(ev.same_faith[k])} trust schools have none either"
-    else:
-        faith = _faith_label(school.faith)
-        ethos = f"{faith} school; {of(ev.same_faith[k])} trust schools are {faith}"
-        if school.diocese:
-            ethos += f", {int(ev.same_diocese[k])} in the {school.diocese}"
-    if not ev.compatible[k]:
-        ethos += " (not a usual fit for this school's religious character)"
-
-    geography = f"{nearest_km:.1f} km from {cols['name'][nearest_member]}, its nearest school"
-    if hub is not None:
-        geography += f"; would join its {hub.name} hub of {hub.size} school{'s' if hub.size != 1 else ''}"
-    else:
-        geography += f"; would be an outpost beyond {e.radius_km:.0f} km of any of its schools"
-    hubs = f"{shape.hub_count} hub{'s' if shape.hub_count != 1 else ''}"
-    share = f"{shape.largest_share * 100:.0f}%"
-    geography += f"; {share} of the trust in its largest hub ({hubs}, spread {shape.spread_km:.0f} km)"
-
-    relevant = of(round(ev.relevant[k]))
-    phase_text = f"{school.phase_group.capitalize()} school; {relevant} trust schools of this or a related phase"
-    if np.isfinite(same_phase_km):
-        near = int(ev.relevant_near[k])
-        phase_text += f", nearest same-phase {same_phase_km:.1f} km, {near} within {e.radius_km:.0f} km"
-    else:
-        phase_text += "; none of the same phase"
-
-    pupils, places = int(ev.pupils[k]), int(ev.places[k])
-    filled = f"rolls fill {pupils / places * 100:.0f}% of places" if places else "places not recorded"
-    school_pupils = school.pupils or 0
-    capacity_text = (
-        f"{n} schools, {pupils:,} pupils (DfE expects 10 schools or 7,500 pupils); {filled}; "
-        + (
-            f"this school would be {school_pupils / max(pupils + school_pupils, 1) * 100:.0f}% of its pupils"
-            if school.pupils
-            else "this school's roll is not recorded"
-        )
-    )
-    if pupils < criteria.SCRUTINY_PUPILS:
-        capacity_text += "; under 2,000 pupils, so under closer DfE scrutiny"
+        hub = next((h for h in ev.shape_of(trust.code).hubs if nearest_member in h.members), None)
+    phase_text = _phase_reason(ev, k, n)
+    if ev.notice and ev.school.phase_group == "nursery":
+        phase_text += ". " + NURSERY_NOTICE
 
     return Candidate(
         rank=None if rank_index is None else rank_index + 1,
@@ -435,16 +749,21 @@ def explain(ranking: Ranking, k: int, rank_index: int | None) -> Candidate:
         trust_name=trust.name,
         total=float(ranking.totals[k]),
         scores={name: float(ev.scores[k, i]) for i, name in enumerate(CRITERIA)},
-        reasons={"ethos": ethos, "geography": geography, "phase": phase_text, "capacity": capacity_text},
+        reasons={
+            "ethos": _ethos_reason(ev, k, n),
+            "geography": _geography_reason(ev, k, n, nearest_member, hub),
+            "phase": phase_text,
+            "capacity": _capacity_reason(ev, k, n),
+        },
         nearest_km=nearest_km,
         nearest_school=cols["name"][nearest_member],
         nearest_school_row=nearest_member,
         nearest_same_phase_km=same_phase_km if np.isfinite(same_phase_km) else None,
-        same_phase_nearby=int(ev.relevant_near[k]),
+        same_phase_nearby=int(ev.same_phase_near[k]),
         hub=hub.name if hub else None,
         robustness=None if rank_index is None else float(ranking.robustness[rank_index]),
         schools=n,
-        pupils=pupils,
+        pupils=int(ev.pupils[k]),
         is_current_trust=k == ev.own_trust,
         compatible=bool(ev.compatible[k]),
     )

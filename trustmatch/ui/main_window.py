@@ -36,6 +36,7 @@ from trustmatch.data.identifiers import parse_urn
 from trustmatch.ui.candidates import CandidateModel, CandidateTable
 from trustmatch.ui.controls import ControlsPanel
 from trustmatch.ui.detail import DetailPanel
+from trustmatch.ui.exports import ExportActions
 from trustmatch.ui.map_view import GOVERNANCE_COLOURS, GOVERNANCE_LABELS, MapView
 from trustmatch.ui.messages import WARNING, MessageBar
 from trustmatch.ui.search_box import SchoolSearch
@@ -77,6 +78,7 @@ class MainWindow(QMainWindow):
         self.table_filter.textChanged.connect(self.table.proxy.setFilterFixedString)
         self.table_title = QLabel("Choose a school to rank the trusts")
         self.table_title.setObjectName("tableTitle")
+        self.table_title.setWordWrap(True)  # the core's notices can run to two lines
         self.controls = ControlsPanel(sorted(set(dataset.columns["region"])))
         self.detail = DetailPanel()
 
@@ -143,6 +145,7 @@ class MainWindow(QMainWindow):
         s.subscribe(lambda changed: self.messages.show_message(s.notice, WARNING, key="notice", seconds=8), {NOTICE})
         self.tasks.running_changed.connect(lambda running: self.import_action.setEnabled(not running))
         self.tasks.running_changed.connect(lambda running: self.restore_action.setEnabled(not running))
+        self.tasks.running_changed.connect(lambda running: self.export_top_action.setEnabled(not running))
         self._shown_in_detail = None
         # While a slider moves, the table and map follow at once; the detail (rich text: the slowest view)
         # follows when the weights rest, so a drag never waits for it.
@@ -168,6 +171,11 @@ class MainWindow(QMainWindow):
         self.menus: dict[str, QMenu] = {"file": file}
         self.import_action = self._action(file, "&Import GIAS extract...", self.choose_import_file, "Ctrl+I")
         self.restore_action = self._action(file, "&Restore previous data", self.restore_previous)
+        file.addSeparator()
+        self.exports = ExportActions(self, self.session, self.tasks, self.settings)
+        self.export_top_action = self._action(
+            file, "&Export top trusts (CSV, Excel, PDF)...", self.exports.export_top, "Ctrl+E"
+        )
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.Quit)
         view = bar.addMenu("&View")
@@ -200,8 +208,8 @@ class MainWindow(QMainWindow):
         s = self.session
         if s.school is None:
             self.table_title.setText("Choose a school to rank the trusts")
-        elif s.ranking is not None and len(s.ranking) == 0:
-            self.table_title.setText(f"No trust passes the filters for <b>{escape(s.school.name)}</b>: loosen them")
+        elif s.ranking is not None and s.ranking.notice:  # the core's sentence: nothing in reach, a nursery school
+            self.table_title.setText(escape(s.ranking.notice))
         else:
             self.table_title.setText(f"<b>{len(s.ranking)}</b> candidate trusts for <b>{escape(s.school.name)}</b>")
 

@@ -1,0 +1,142 @@
+"""`trustmatch export`: a file per school (or one combined), failures reported, the exit code, worker processes."""
+
+from __future__ import annotations
+
+import csv
+import io
+
+import openpyxl
+import pytest
+
+from trustmatch.data import paths
+from trustmatch.data.paths import PART_SUFFIX
+from trustmatch.export import batch
+from trustmatch.export.batch import Job, export_schools
+from trustmatch.fit.ranking import PRESETS, Filters
+from trustmatch.launch import main
+
+pytestmark = pytest.mark.filterwarnings("ignore:.*extension is not supported:UserWarning")
+
+
+def run(capsys, *args):
+    code = main(list(args))
+    out, err = capsys.readouterr()
+    return code, out, err
+
+
+def csv_rows(path):
+    return list(csv.DictReader(io.StringIO(path.read_text(encoding="utf-8-sig"), newline="")))
+
+
+def test_one_file_per_school_and_a_bad_one_reported(capsys, tmp_path):
+    out = tmp_path / "packs"
+    code, stdout, err = run(
+        capsys, "export", "113105", "100000", "999999", "--top", "3", "--format", "csv", "--out", str(out)
+    )
+    assert code == 1  # not everything succeeded
+    assert "999999" in err and "Exported 2 of 3 schools" in stdout
+    names = sorted(p.name for p in out.iterdir())
+    assert names == ["100000 The Aldgate School.csv", "113105 Ottery St Mary Primary School.csv"]
+    rows = csv_rows(out / names[1])
+    assert len(rows) == 3 and {r["School URN"] for r in rows} == {"113105"}
+
+
+def test_all_succeeded_exit_zero_with_settings(capsys, tmp_path):
+    urns = tmp_path / "urns.csv"
+    urns.write_text("Name,URN\nOttery,113105\nAldgate,100000\n")
+    code, stdout, _ = run(
+        capsys,
+        "export",
+        "--urns-file",
+        str(urns),
+        "--format",
+        "xlsx",
+        "--out",
+        str(tmp_path / "x"),
+        "--preset",
+        "rural primary",
+        "--max-km",
+        "30",
+        "--top",
+        "4",
+    )
+    assert code == 0 and "Exported 2 of 2 schools" in stdout
+    book = openpyxl.load_workbook(tmp_path / "x" / "113105 Ottery St Mary Primary School.xlsx")
+    assert "geography 3" in book["Trusts"]["A2"].value and "within 30 km" in book["Trusts"]["A2"].value
+    assert len(list(book["Trusts"].iter_rows(min_row=5))) == 4
+
+
+def test_combined_csv(capsys, tmp_path):
+    code, stdout, _ = run(
+        capsys, "export", "113105", "100000", "--top", "2", "--format", "csv", "--out", str(tmp_path), "--combined"
+    )
+    path = tmp_path / "TrustMatch trusts for 2 schools.csv"
+    assert code == 0 and str(path) in stdout
+    assert [r["School URN"] for r in csv_rows(path)] == ["113105", "113105", "100000", "100000"]
+
+
+def test_a_school_with_no_trust_left_fails_alone(capsys, tmp_path):
+    # a 3 km limit leaves Ottery (nearest trust school 5 km) with no trust; Aldgate, in central London, keeps two
+    code, stdout, err = run(
+        capsys, "export", "113105", "100000", "--max-km", "3", "--format", "csv", "--out", str(tmp_path)
+    )
+    assert code == 1 and "no trust is left after the filters" in err and "Exported 1 of 2" in stdout
+    assert [p.name for p in tmp_path.iterdir()] == ["100000 The Aldgate School.csv"]
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--format", "pdf", "--combined"], "one per school"),
+        (["--format", "csv", "--weights", "ethos=x"], "must be a number"),
+        (["--format", "csv", "--top", "0"], "--top must be 1 or more"),
+    ],
+)
+def test_bad_requests_are_one_sentence(capsys, tmp_path, args, message):
+    code, _, err = run(capsys, "export", "113105", "--out", str(tmp_path / "o"), *args)
+    assert code == 1 and message in err and "Traceback" not in err
+
+
+def test_output_folder_under_a_missing_folder(capsys, tmp_path):
+    code, _, err = run(capsys, "export", "113105", "--format", "csv", "--out", str(tmp_path / "a" / "b"))
+    assert code == 1 and "There is no folder" in err
+
+
+def test_worker_processes_give_the_same_files(dataset, engine, tmp_path):
+    rows = [dataset.index_of_urn(u) for u in (113105, 100000, 111456, 143283)] + list(range(0, 600, 100))
+    serial, parallel = tmp_path / "serial", tmp_path / "parallel"
+    serial.mkdir(), parallel.mkdir()
+    job = Job("csv", serial, PRESETS["balanced"], Filters(), 3, paths.bundled_dataset())
+    one = export_schools(dataset, engine, rows, job, combined=True, processes=1)
+    from dataclasses import replace
+
+    two = export_schools(dataset, engine, rows, replace(job, folder=parallel), combined=True, processes=2)
+    assert one.combined.read_bytes() == two.combined.read_bytes()
+    assert [o.urn for o in two.outcomes] == [o.urn for o in one.outcomes]
+
+
+def test_a_cancelled_batch_keeps_finished_files_and_no_parts(dataset, engine, tmp_path):
+    from trustmatch.progress import Cancelled, Task
+
+    rows = [dataset.index_of_urn(u) for u in (113105, 100000, 111456)]
+    seen = []
+    task = Task(lambda fraction, message: seen.append(fraction) or (len(seen) == 2 and task.cancel()))
+    job = Job("csv", tmp_path, PRESETS["balanced"], Filters(), 3, paths.bundled_dataset())
+    with pytest.raises(Cancelled):
+        export_schools(dataset, engine, rows, job, task)
+    left = sorted(p.name for p in tmp_path.iterdir())
+    assert len(left) == 2 and not any(name.endswith(PART_SUFFIX) for name in left)
+
+
+def test_a_worker_that_cannot_start_reports_instead_of_hanging(tmp_path):
+    # multiprocessing.Pool restarts a worker whose initializer raises, for ever: the error must wait for a job
+    from trustmatch.data.dataset import DatasetProblem
+
+    job = Job("pdf", tmp_path, PRESETS["balanced"], Filters(), 3, tmp_path / "no-dataset.json.gz")
+    batch._worker.clear()
+    try:
+        batch._start_worker(job)  # does not raise
+        with pytest.raises(DatasetProblem):
+            batch._work_files([0])
+    finally:
+        batch._worker.clear()

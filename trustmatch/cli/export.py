@@ -1,0 +1,86 @@
+"""`trustmatch export`: CSV, Excel or PDF briefing packs for one school or many, one file each or combined."""
+
+from __future__ import annotations
+
+import sys
+from pathlib import Path
+
+from trustmatch.app.lookup import load_dataset, resolve_school
+from trustmatch.app.problems import UserError
+from trustmatch.cli.output import clean
+from trustmatch.cli.rank import add_setting_options, read_urns, settings
+from trustmatch.data import paths
+from trustmatch.progress import Task, TerminalBar
+
+
+def add_parser(sub) -> None:
+    p = sub.add_parser(
+        "export",
+        help="export candidate trusts as CSV, Excel or PDF briefing packs, for one school or many",
+        description="Export the candidate trusts of each school to a file in DIR named from its URN and name "
+        "(or one combined CSV or Excel file). The exit status is 0 only if every school was exported.",
+    )
+    p.add_argument("school", nargs="*", help="URN or search text of each school (or use --urns-file)")
+    p.add_argument(
+        "--urns-file", help="export every school whose URN is in this file (one per line, or a CSV with a URN column)"
+    )
+    p.add_argument("--top", type=int, default=10, help="how many trusts per school (default 10)")
+    add_setting_options(p)
+    p.add_argument(
+        "--format", choices=["csv", "xlsx", "pdf"], required=True, help="csv, xlsx (Excel) or pdf (briefing pack)"
+    )
+    p.add_argument("--out", required=True, metavar="DIR", help="folder to write into (made if missing)")
+    p.add_argument("--combined", action="store_true", help="one CSV or Excel file for all the schools")
+    p.add_argument("--processes", type=int, help="worker processes (default: one per core for large batches)")
+    p.set_defaults(func=run)
+
+
+def run(args) -> int:
+    from trustmatch.export.batch import Job, export_schools
+    from trustmatch.export.files import ensure_folder
+    from trustmatch.fit.ranking import FitEngine
+
+    if not args.school and not args.urns_file:
+        raise UserError("Name a school (URN or search text) or give --urns-file.")
+    if args.combined and args.format == "pdf":
+        raise UserError("PDF briefing packs are one per school; --combined is for csv and xlsx.")
+    if args.top < 1:
+        raise UserError("--top must be 1 or more.")
+    weights, filters = settings(args)
+    folder = ensure_folder(args.out)
+    dataset = load_dataset()
+    targets = read_urns(args.urns_file) if args.urns_file else list(args.school)
+    if args.urns_file and args.school:
+        targets = list(args.school) + targets
+
+    rows, failed = [], 0
+    for target in targets:
+        try:
+            school = resolve_school(dataset, target)
+        except UserError as err:
+            failed += 1
+            print(f"trustmatch: skipped {target}: {err}", file=sys.stderr)
+            continue
+        if school.index in rows:
+            continue  # asked twice: one file
+        rows.append(school.index)
+    if not rows:
+        raise UserError("None of the schools given was found; nothing was exported.")
+
+    def report(outcome) -> None:
+        if not outcome.ok:
+            print(f"\ntrustmatch: {outcome.urn} {clean(outcome.name)}: {outcome.problem}", file=sys.stderr)
+
+    job = Job(args.format, Path(folder), weights, filters, args.top, paths.active_dataset())
+    result = export_schools(
+        dataset, FitEngine(dataset), rows, job, Task(TerminalBar()), args.combined, args.processes, report
+    )
+    failed += len(result.failures)
+    exported = len(result.outcomes) - len(result.failures)
+    asked = exported + failed
+    where = result.combined if result.combined else folder
+    print(
+        f"Exported {exported:,} of {asked:,} school{'s' if asked != 1 else ''} to {where}"
+        + (f"; {failed:,} failed (see above)." if failed else ".")
+    )
+    return 1 if failed else 0
