@@ -15,6 +15,7 @@ from trustmatch.launch import main
 
 PORTBURY = 143283  # St Mary's CofE Primary, Portbury: a South West school
 ALDGATE = 100000  # The Aldgate School, London
+KINGSLEY = 110995  # Kingsley Community Primary School and Nursery, Frodsham: maintained
 
 
 def run(capsys, *args):
@@ -63,14 +64,16 @@ def test_unknown_region_still_lists_the_regions(capsys):
 
 
 def test_batch_names_the_schools_left_with_no_trust(capsys, tmp_path):
+    # Portbury is in a trust, always listed; the two maintained schools have no trust within 1 km
     urns = tmp_path / "urns.txt"
-    urns.write_text(f"{PORTBURY}\n{ALDGATE}\n", encoding="utf-8")
+    urns.write_text(f"{PORTBURY}\n{ALDGATE}\n{KINGSLEY}\n", encoding="utf-8")
     code, out, err = run(capsys, "rank", "--urns-file", str(urns), "--max-km", "1", "--top", "1")
     assert code == 0
     line = one_line(err)
     assert "2 school(s)" in line
-    assert f"{PORTBURY} St Mary's Church of England Primary School, Portbury" in line
     assert f"{ALDGATE} The Aldgate School" in line
+    assert f"{KINGSLEY} Kingsley Community Primary School and Nursery" in line
+    assert str(PORTBURY) not in line
 
 
 def test_schools_and_urns_file_together_are_refused(capsys, tmp_path):
