@@ -5,7 +5,25 @@ This is the one module that knows both front ends; they never import each other.
 
 from __future__ import annotations
 
+import os
+import sys
+
+from trustmatch.app.problems import UserError
 from trustmatch.cli.main import build_parser, run_command
+
+NO_DISPLAY = (
+    "No display found: run TrustMatch on a desktop, or use --screenshot FILE.png to render the window offscreen."
+)
+
+
+def no_display() -> bool:
+    """True on a Linux machine with no X or Wayland display, where Qt would abort with its own plugin message."""
+    names = ("DISPLAY", "WAYLAND_DISPLAY", "QT_QPA_PLATFORM")
+    return sys.platform.startswith("linux") and not any(os.environ.get(n) for n in names)
+
+
+def refuse_without_display(args) -> int:
+    raise UserError(NO_DISPLAY)
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -15,7 +33,10 @@ def main(argv: list[str] | None = None) -> int:
 
         args.func = self_test
     elif getattr(args, "func", None) is None and not args.version:
-        from trustmatch.ui.app import run
+        if not args.screenshot and no_display():
+            args.func = refuse_without_display
+        else:
+            from trustmatch.ui.app import run
 
-        args.func = run
+            args.func = run
     return run_command(args)

@@ -186,13 +186,17 @@ def to_bytes(shortlist: Shortlist) -> bytes:
     return json.dumps(to_document(shortlist), ensure_ascii=False, indent=1).encode("utf-8")
 
 
+# Fields whose name read as words would not make a sentence.
+_FIELD_WORDS = {"when_added": "'when_added' record (the scores it had when it was added)"}
+
+
 class _Damaged(Exception):
     """Raised inside the reader; becomes a ShortlistProblem naming the file."""
 
 
 def _need(mapping, key, kind, where):
     if not isinstance(mapping, dict) or key not in mapping:
-        raise _Damaged(f"{where} has no {key.replace('_', ' ')}")
+        raise _Damaged(f"{where} has no {_FIELD_WORDS.get(key, key.replace('_', ' '))}")
     value = mapping[key]
     if kind is float and isinstance(value, int) and not isinstance(value, bool):
         value = float(value)
@@ -259,7 +263,7 @@ def _entry(value, number: int) -> Entry:
     return Entry(
         trust_code=_need(value, "trust_code", str, where),
         trust_name=name,
-        snapshot=_snapshot(value.get("when_added"), f"{where}'s scores when added"),
+        snapshot=_snapshot(_need(value, "when_added", dict, where), f"{where}'s scores when added"),
         status=status,
         notes=_optional(value, "notes", str, where, ""),
         decision=decision,

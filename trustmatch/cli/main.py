@@ -40,7 +40,7 @@ def cmd_import(args) -> int:
         try:
             _, _, sentence = restore_previous_register(Task(bar))
         except DatasetProblem as err:
-            raise UserError(f"Nothing was changed: {err}") from None
+            raise UserError(f"Nothing was changed: {mid_sentence(err)}") from None
         except OSError as err:
             raise UserError(f"Nothing was changed: {target.parent} could not be written ({err.strerror}).") from None
         print(clean(sentence))
@@ -50,9 +50,9 @@ def cmd_import(args) -> int:
     try:
         dataset, _ = import_register(Path(args.file), Task(bar), force=args.force)
     except SmallerRegister as err:
-        raise UserError(f"Nothing was imported: {err}") from None
+        raise UserError(f"Nothing was imported: {mid_sentence(err)}") from None
     except ImportProblem as err:
-        raise UserError(f"Nothing was imported: {err}") from err
+        raise UserError(f"Nothing was imported: {mid_sentence(err)}") from err
     except PermissionError:
         raise UserError(f"Nothing was imported: the data folder {target.parent} cannot be written to.") from None
     except OSError as err:
@@ -68,7 +68,15 @@ def cmd_import(args) -> int:
     return 0
 
 
+def mid_sentence(err) -> str:
+    """A sentence joined after a colon: "There is no file" becomes "there is no file" (but "GIAS" stays)."""
+    text = str(err)
+    return text[0].lower() + text[1:] if text[:2].istitle() else text
+
+
 def cmd_find(args) -> int:
+    if args.limit < 1:
+        raise UserError("--limit must be 1 or more.")
     dataset = load_dataset()
     text = " ".join(args.text)
     rows = dataset.finder.search(text, limit=args.limit)
@@ -146,8 +154,16 @@ def use_data_dir(folder: str | None, command) -> None:
 # --- parsing -----------------------------------------------------------------
 
 
+class Parser(argparse.ArgumentParser):
+    """A mistyped command line ends in one line naming the option, not the whole usage block (exit 2)."""
+
+    def error(self, message):
+        hint = f"'{self.prog} --help' lists the options."
+        self.exit(2, clean(f"trustmatch: {message.rstrip('.')}; {hint}") + "\n")
+
+
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    parser = Parser(
         prog="trustmatch",
         description="Find a multi-academy trust that fits a school in England. With no command, opens the window.",
     )

@@ -68,6 +68,9 @@ def settings(args) -> tuple[dict[str, float], Filters]:
         weights = parse_weights(args.weights, args.preset)
     except RankingProblem as err:
         raise UserError(str(err)) from err
+    if args.min_schools is not None and args.max_schools is not None and args.min_schools > args.max_schools:
+        raise UserError(f"--min-schools {args.min_schools} is above --max-schools {args.max_schools}, "
+                        "so no trust could be listed; lower the minimum or raise the maximum.")
     return weights, Filters(args.max_km, not args.any_character, args.min_schools, args.max_schools, args.region)
 
 
@@ -131,6 +134,8 @@ def run(args) -> int:
 
     if not args.school and not args.urns_file:
         raise UserError("Name a school (URN or search text) or give --urns-file.")
+    if args.school and args.urns_file:
+        raise UserError("Give either schools or --urns-file, not both.")
     if args.top < 1:
         raise UserError("--top must be 1 or more.")
     weights, filters = settings(args)
@@ -182,7 +187,9 @@ def run(args) -> int:
         print(f"trustmatch: {len(unknown):,} entr{'y' if len(unknown) == 1 else 'ies'} not found "
               f"(not the URN of an open state-funded school): {shown}", file=sys.stderr)
     if empty and batch:
-        print(f"trustmatch: no trust left after the filters for {len(empty)} school(s).", file=sys.stderr)
+        shown = "; ".join(f"{s.urn} {s.name}" for s in empty[:10]) + ("; ..." if len(empty) > 10 else "")
+        print(clean(f"trustmatch: no trust left after the filters for {len(empty):,} school(s): {shown}"),
+              file=sys.stderr)
     return 0
 
 

@@ -103,6 +103,10 @@ def check_weights(weights: dict[str, float]) -> dict[str, float]:
 DEFAULT_MAX_KM = 50.0
 
 
+def _words(name: str) -> list[str]:
+    return name.casefold().replace("-", " ").split()
+
+
 @dataclass(frozen=True)
 class Filters:
     max_km: float | None = DEFAULT_MAX_KM
@@ -499,11 +503,13 @@ class Evaluation:
         if filters.max_schools is not None:
             keep &= self.n <= filters.max_schools
         if filters.region:
-            if filters.region not in self.engine.in_region:
+            # any case, hyphen or spacing: "south-west" is "South West"
+            region = next((r for r in self.engine.region_names if _words(r) == _words(filters.region)), None)
+            if region is None:
                 raise RankingProblem(
                     f"There is no region '{filters.region}'; use one of: {', '.join(self.engine.region_names)}."
                 )
-            keep &= self.engine.in_region[filters.region]
+            keep &= self.engine.in_region[region]
         if self.own_trust is not None and self.exists[self.own_trust]:
             keep[self.own_trust] = True  # the school's own trust is always listed, whatever the filters
         return keep
