@@ -8,6 +8,7 @@ from trustmatch.app import shortlist as sl
 from trustmatch.app.lookup import load_dataset
 from trustmatch.cli.output import table
 from trustmatch.data.dataset import long_date
+from trustmatch.export.briefing import filters_text
 from trustmatch.fit.criteria import CRITERIA
 from trustmatch.fit.ranking import FitEngine
 
@@ -54,7 +55,7 @@ def cmd_shortlist(args) -> int:
     urn = f" (URN {shortlist.school_urn})" if shortlist.school_urn is not None else ""
     school = shortlist.school_name or "no school"
     print(f"Shortlist for {school}{urn}, made with the data of {long_date(shortlist.data_date)}")
-    print(f"Weights: {weights} ({shortlist.preset or 'own mix'}); filters: {_filter_text(shortlist.filters)}")
+    print(f"Weights: {weights} ({shortlist.preset or 'own mix'}); filters: {filters_text(shortlist.filters)}")
     for note in notes:
         print(f"Note: {note}")
     if not shortlist.entries:
@@ -89,18 +90,3 @@ def cmd_shortlist(args) -> int:
         for move in moves:
             print("  " + move.sentence())
     return 0
-
-
-def _filter_text(filters) -> str:
-    parts = []
-    if filters.max_km is not None:
-        parts.append(f"within {filters.max_km:g} km")
-    if filters.compatible_only:
-        parts.append("religious character compatible")
-    if filters.min_schools is not None:
-        parts.append(f"at least {filters.min_schools} schools")
-    if filters.max_schools is not None:
-        parts.append(f"at most {filters.max_schools} schools")
-    if filters.region:
-        parts.append(f"in {filters.region}")
-    return ", ".join(parts) or "none"
