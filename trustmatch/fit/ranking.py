@@ -444,6 +444,10 @@ class Evaluation:
 
         faith_key = ("faith", bits, group, tuple(wanted))
         self.same_faith, self.other_faith, self.same_diocese = without(e.counts(faith_key, faith_flags), faith_flags)
+        # A diocesan trust is the school's diocese's own when a fair share of its schools are of that diocese:
+        # a Diocese of Ely trust with one school over the border is not St Edmundsbury's diocesan trust.
+        home = self.same_diocese >= criteria.DIOCESAN_HOME_SHARE * np.maximum(n, 1.0)
+        self.diocesan_of_diocese = e.diocesan & (self.same_diocese > 0) & home
         (self.catholic,) = without((e.catholic,), lambda i: (e.member_catholic[i],))
 
         # phase
@@ -503,7 +507,7 @@ class Evaluation:
         if self.dioceses:
             signals["same_diocese"] = self.same_diocese / per
             signals["diocese_present"] = (self.same_diocese > 0).astype(float)
-            signals["diocesan_trust"] = (e.diocesan & (self.same_diocese > 0)).astype(float)
+            signals["diocesan_trust"] = self.diocesan_of_diocese.astype(float)
         if self.specialist_school:
             signals["specialist"] = signals["phase_present"]
         self.signals = signals
@@ -710,6 +714,10 @@ def _ethos_reason(ev: Evaluation, k: int, n: int) -> str:
         if ev.dioceses:
             names = " or ".join(sorted(_diocese_name(ev.engine, d) for d in ev.dioceses))
             text += f", {diocese} of them in the {names}"
+            if ev.diocesan_of_diocese[k]:
+                text += "; a diocesan trust of that diocese"
+            elif ev.engine.diocesan[k]:
+                text += "; a diocesan trust whose schools are mostly in another diocese"
         if other:
             text += f"; {other} of another religious character"
     if not ev.compatible[k]:
