@@ -9,6 +9,7 @@ import unicodedata
 import pytest
 from PySide6.QtGui import QImage
 
+from tests.core.test_export import far_trust
 from trustmatch.export import briefing as content
 from trustmatch.export import pdf
 from trustmatch.export.briefing import TrustNote
@@ -24,7 +25,7 @@ def poppler(*args) -> str:
 
 
 def words(text: str) -> str:
-    # pdftotext gives ligatures as single characters ("ﬁ"); NFKC spells them out
+    # NFKC also unifies other compatibility forms (non-breaking spaces) between the data and the text
     return re.sub(r"\s+", " ", unicodedata.normalize("NFKC", text))
 
 
@@ -64,6 +65,14 @@ def test_every_trust_its_reasons_evidence_and_the_attribution(pack, top5):
     assert "The method in brief" in text and "within 50 km" in text
 
 
+def test_fi_words_copy_as_plain_letters(pack):
+    # With ligatures on, pdftotext gave "brie\ufb01ng" and a search for "briefing" found nothing.
+    text = poppler("pdftotext", str(pack), "-")
+    assert not re.search("[\ufb00-\ufb06]", text)
+    assert "A briefing prepared on" in text and "TrustMatch briefing:" in text
+    assert "benefits" in text and "figures" in text
+
+
 def test_maps_are_vector_drawings_not_pictures(pack):
     images = poppler("pdfimages", "-list", str(pack)).splitlines()
     assert len(images) == 2  # the header lines only: nothing raster
@@ -88,7 +97,7 @@ def test_a_trust_page_renders_with_its_map(pack, tmp_path):
 
 
 def test_shortlist_pack_has_notes_status_and_unlisted_trusts(dataset, engine, top5, tmp_path, qapp):
-    far = next(t for t in dataset.trusts.of_type("MAT") if t.regions and "South West" not in t.regions)
+    far = far_trust(dataset, top5.school)
     codes = [top5.trusts[1].code, far.code]
     notes = {codes[0]: TrustNote("to visit", "Ring the CEO before half term", "Take forward", "Closest fit")}
     briefing = content.for_trusts(dataset, engine, top5.school, PRESETS["balanced"], Filters(), codes, notes)

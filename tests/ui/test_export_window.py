@@ -118,3 +118,95 @@ def test_an_empty_shortlist_says_so(chosen, monkeypatch):
     monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a: pytest.fail("no dialog for an empty shortlist"))
     chosen.exports.export_shortlist(ShortlistDocument.new(s.school, s.dataset.data_date, s.weights, s.filters))
     assert "The shortlist is empty" in texts(chosen)
+
+
+@pytest.fixture
+def unsaved_answers(monkeypatch):
+    """Answers the window's own 'Save the changes?' question with Discard when the test window closes.
+
+    The prompt itself is untouched: the questions asked are recorded, so a test can see it was asked.
+    """
+    from PySide6.QtWidgets import QMessageBox
+
+    asked = []
+
+    def answer(box):
+        asked.append(box.text())
+        return QMessageBox.Discard
+
+    monkeypatch.setattr(QMessageBox, "exec", answer)
+    return asked
+
+
+@pytest.fixture
+def shortlisting(unsaved_answers, chosen):
+    """The window with a school chosen, for tests that leave a shortlist unsaved.
+
+    The answer is patched before the window is made, so it is still in place when the window closes at teardown.
+    """
+    return chosen
+
+
+def test_file_export_shortlist_is_enabled_only_for_a_shortlist_with_trusts(shortlisting):
+    chosen = shortlisting
+    action = chosen.export_shortlist_action
+    assert action.shortcut().toString() == "Ctrl+Shift+E" and action in chosen.menus["file"].actions()
+    assert not action.isEnabled()
+    s = chosen.session
+    s.new_shortlist()
+    assert not action.isEnabled()  # a shortlist, but nothing on it
+    s.add_to_shortlist(s.ranking.candidate(1).trust_code)
+    assert action.isEnabled()
+    s.shortlist.remove(s.ranking.candidate(1).trust_code)
+    assert not action.isEnabled()
+    s.shortlist.undo()
+    assert action.isEnabled()
+
+
+def test_file_export_shortlist_writes_a_pdf_with_progress_then_a_csv_in_the_same_folder(
+    shortlisting, unsaved_answers, qtbot, tmp_path, monkeypatch, settings
+):
+    chosen = shortlisting
+    import subprocess
+
+    s = chosen.session
+    codes = [s.ranking.candidate(i).trust_code for i in (3, 0)]
+    for code in codes:
+        s.add_to_shortlist(code)
+    s.shortlist.set_notes(codes[0], "Ask about the finance director")
+    names = [s.ranking.candidate_for(code).trust_name for code in codes]
+    suggested = []
+
+    def save_dialog(parent, title, where, filters):
+        suggested.append(where)
+        return where.replace(".xlsx", ".pdf"), ""
+
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", save_dialog)
+    settings.setValue(FOLDER_KEY, str(tmp_path))
+    progress = []
+    chosen.messages.progress.bar.valueChanged.connect(progress.append)
+    with qtbot.waitSignal(chosen.tasks.finished, timeout=60_000) as finished:
+        chosen.export_shortlist_action.trigger()
+        assert not chosen.export_shortlist_action.isEnabled()  # no second export while this one runs
+    assert finished.args == [True] and progress
+    assert chosen.export_shortlist_action.isEnabled()
+    pdf = tmp_path / "113105 Ottery St Mary Primary School.pdf"
+    text = subprocess.run(["pdftotext", "-layout", str(pdf), "-"], capture_output=True, text=True, check=True).stdout
+    flat = " ".join(text.split())
+    assert "Shortlisted trusts for Ottery St Mary Primary School" in flat
+    assert all(name in flat for name in names)
+    assert flat.index(names[0]) < flat.index(names[1])  # the shortlist's order, not the ranking's
+    assert "Ask about the finance director" in flat
+    assert "Saved a briefing pack of 2 trusts for Ottery St Mary Primary School" in texts(chosen)
+
+    # the next export starts in the folder just used
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda p, t, where, f: (where.replace(".xlsx", ".csv"), ""))
+    with qtbot.waitSignal(chosen.tasks.finished, timeout=60_000):
+        chosen.export_shortlist_action.trigger()
+    rows = list(csv.DictReader(io.StringIO(pdf.with_suffix(".csv").read_text(encoding="utf-8-sig"))))
+    assert [r["Trust"] for r in rows] == names
+    assert rows[0]["Notes"] == "Ask about the finance director"
+    assert suggested[0].startswith(str(tmp_path))
+
+    chosen.close()
+    assert unsaved_answers == ["Save the changes to " + s.shortlist.title + "?"]  # the app still asks

@@ -58,6 +58,19 @@ def ensure_gui() -> QGuiApplication:
     return app
 
 
+def pdf_font(point_size: float | None = None, pixel_size: int | None = None, bold: bool = False) -> QFont:
+    """The pack's font, without ligatures: a PDF's "fi" glyph copies and searches as one odd character."""
+    font = QFont("DejaVu Sans")
+    for tag in ("liga", "clig", "dlig"):
+        font.setFeature(QFont.Tag(tag), 0)
+    if point_size is not None:
+        font.setPointSizeF(point_size)
+    if pixel_size is not None:
+        font.setPixelSize(pixel_size)
+    font.setBold(bold)
+    return font
+
+
 def mm(value: float) -> float:
     return value * RESOLUTION / 25.4
 
@@ -126,9 +139,7 @@ def _pen(color: QColor, width_mm: float, style=Qt.SolidLine) -> QPen:
 
 def _label(painter: QPainter, point: QPointF, text: str, size_pt: float = 6.5, bold: bool = False) -> None:
     """Text with a white halo, so it reads over boundaries and dots alike."""
-    font = QFont("DejaVu Sans")
-    font.setPixelSize(round(size_pt * RESOLUTION / 72))  # a path's text is sized in device units, not points
-    font.setBold(bold)
+    font = pdf_font(pixel_size=round(size_pt * RESOLUTION / 72), bold=bold)  # a path's text: device units
     path = QPainterPath()
     path.addText(point, font, text)
     painter.strokePath(path, _pen(QColor("white"), 0.7))
@@ -196,9 +207,7 @@ def draw_map(painter: QPainter, rect: QRectF, dataset, school, brief) -> None:
     painter.setPen(_pen(QColor("white"), 0.4))
     painter.setBrush(QBrush(INK))
     painter.drawRect(QRectF(centre.x() - side / 2, centre.y() - side / 2, side, side))
-    font = QFont("DejaVu Sans")
-    font.setPixelSize(round(7 * RESOLUTION / 72))
-    font.setBold(True)
+    font = pdf_font(pixel_size=round(7 * RESOLUTION / 72), bold=True)
     above = QFontMetricsF(font).horizontalAdvance(school.name) / 2  # centred above the square
     _label(painter, centre + QPointF(-above, -side * 0.9), school.name, 7, bold=True)
 
@@ -272,9 +281,7 @@ def pdf_bytes(briefing, task=None) -> bytes:
     document.documentLayout().registerHandler(QTextFormat.ImageObject, drawings)
     document.setDocumentMargin(0)
     document.setDefaultStyleSheet(pack.STYLE)
-    font = QFont("DejaVu Sans")
-    font.setPointSizeF(9.5)
-    document.setDefaultFont(font)
+    document.setDefaultFont(pdf_font(9.5))
     document.setHtml(pack.pack_html(briefing))
 
     body = writer.pageLayout().paintRectPixels(RESOLUTION)
@@ -286,8 +293,7 @@ def pdf_bytes(briefing, task=None) -> bytes:
     if not painter.begin(writer):
         raise ExportProblem("The PDF could not be started (Qt's PDF writer refused).")
     try:
-        footer_font = QFont("DejaVu Sans")
-        footer_font.setPointSizeF(7.5)
+        footer_font = pdf_font(7.5)
         for page in range(pages):
             if task is not None:
                 task.step(page / pages, f"Page {page + 1} of {pages}")

@@ -180,6 +180,9 @@ def _members(book, formats, briefings: list) -> None:
 
 
 def _figures(item) -> str:
+    """The study's figures for the item or, for an item without any (a list, a guidance), its own source's note."""
+    if not item.figures:
+        return item.source.caveat
     return "; ".join(
         f"{f.percent}% {f.text} ({f.phase} schools" + (f", {f.source.short})" if f.source != item.source else ")")
         for f in item.figures
@@ -201,7 +204,7 @@ def _evidence(book, formats, briefing) -> None:
         sheet,
         formats,
         HEADER_ROW,
-        ["Trust", "Heading", "Kind", "Item", "What schools said", "This trust", "Source"],
+        ["Trust", "Heading", "Kind", "Item", "What the source says", "This trust", "Source"],
         rows,
         [32, 28, 9, 40, 60, 70, 24],
         [None] * 7,

@@ -14,6 +14,7 @@ from PySide6.QtCore import QObject, QSettings
 from PySide6.QtWidgets import QFileDialog, QInputDialog, QWidget
 
 from trustmatch.app.problems import UserError
+from trustmatch.app.session import SHORTLIST
 from trustmatch.export import briefing as content
 from trustmatch.export.files import school_filename
 
@@ -68,7 +69,23 @@ class ExportActions(QObject):
         s = self.session
         return content.for_shortlist(s.dataset, s.engine, document.shortlist)
 
+    def watch(self, shortlist_action) -> None:
+        """Keep File > Export shortlist enabled only while there is a shortlist with trusts and no other work."""
+        self.shortlist_action = shortlist_action
+        self.session.subscribe(lambda changed: self._enable(), {SHORTLIST})
+        self.tasks.running_changed.connect(lambda running: self._enable())
+        self._enable()
+
+    def _enable(self) -> None:
+        document = self.session.shortlist
+        has_trusts = document is not None and bool(document.shortlist.entries)
+        self.shortlist_action.setEnabled(has_trusts and not self.tasks.running)
+
     # --- asking ------------------------------------------------------------------------
+
+    def export_open_shortlist(self) -> None:
+        """File > Export shortlist: the open shortlist, whichever school is chosen now."""
+        self.export_shortlist(self.session.shortlist)
 
     def export_shortlist(self, document) -> None:
         """Ask where, then export the shortlist as it is now (its order, notes, status and decisions)."""

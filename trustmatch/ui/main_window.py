@@ -176,6 +176,10 @@ class MainWindow(QMainWindow):
         self.export_top_action = self._action(
             file, "&Export top trusts (CSV, Excel, PDF)...", self.exports.export_top, "Ctrl+E"
         )
+        self.export_shortlist_action = self._action(
+            file, "Export &shortlist (CSV, Excel, PDF)...", self.exports.export_open_shortlist, "Ctrl+Shift+E"
+        )
+        self.exports.watch(self.export_shortlist_action)
         file.addSeparator()
         self._action(file, "&Quit", self.close, QKeySequence.Quit)
         view = bar.addMenu("&View")
