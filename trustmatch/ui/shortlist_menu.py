@@ -21,6 +21,7 @@ from trustmatch.ui.autosave import Autosave
 from trustmatch.ui.compare import MAX_TRUSTS, CompareView
 from trustmatch.ui.meeting import MeetingView, present
 from trustmatch.ui.messages import INFO, WARNING
+from trustmatch.ui.recovery import RecoveryDialog
 from trustmatch.ui.shortlist_panel import ShortlistPanel
 
 RECENT_KEY = "shortlist/recent"
@@ -74,6 +75,8 @@ class ShortlistMenu(QObject):
         for action in (self.new_action, self.open_action):
             file.insertAction(first, action)
         file.insertMenu(first, self.recent_menu)
+        self.recover_action = self._add(None, "Recover unsaved shortlists...", lambda: self.offer_recovery(False))
+        file.insertAction(first, self.recover_action)
         for action in (self.save_action, self.save_as_action):
             file.insertAction(first, action)
         file.insertSeparator(first)
@@ -331,25 +334,34 @@ class ShortlistMenu(QObject):
         if not recent:
             self.recent_menu.addAction("No recent shortlists").setEnabled(False)
 
-    def offer_recovery(self) -> None:
-        """After a crash: offer the newest autosaved copy (the others stay until a later start)."""
-        found = sl.find_recoveries()
+    def offer_recovery(self, quiet: bool = True) -> None:
+        """After a crash: every autosaved copy left behind, each with its file name and time (see ui/recovery.py).
+
+        At start (`quiet`) nothing is said when there is none; from the File menu it says so.
+        """
+        doc = self.session.shortlist
+        open_now = doc.recovered_from if doc is not None else None
+        found = [r for r in sl.find_recoveries() if r.file != open_now]
         if not found:
+            if not quiet:
+                self._tell("There are no unsaved shortlists to recover.")
             return
-        recovery = found[0]
-        box = QMessageBox(
-            QMessageBox.Question, "Restore unsaved shortlist?",
-            f"TrustMatch closed without saving {recovery.description}. Restore it?",
-            QMessageBox.Yes | QMessageBox.Discard | QMessageBox.Cancel, self.window,
-        )
-        box.setTextFormat(Qt.PlainText)
-        box.button(QMessageBox.Yes).setText("Restore")
-        box.button(QMessageBox.Cancel).setText("Not now")
-        answer = box.exec()
-        if answer == QMessageBox.Yes:
-            self.session.use_shortlist(sl.restore(recovery))
-        elif answer == QMessageBox.Discard:
-            recovery.file.unlink(missing_ok=True)
+        dialog = RecoveryDialog(found, self.window)
+        dialog.exec()
+        said = [f"Saved {path.name}." for path in dialog.kept]
+        chosen = dialog.restored
+        restored = chosen is not None and self.may_close()
+        if restored:
+            self.session.use_shortlist(sl.restore(chosen))
+            said.append(f"Restored {chosen.name}, unsaved: save it to keep it.")
+        others = len(dialog.recoveries) - restored
+        if others:
+            said.append(
+                f"{others} {'other ' if restored else ''}unsaved shortlist{'s are' if others != 1 else ' is'} kept: "
+                "File > Recover unsaved shortlists offers them again."
+            )
+        if said:
+            self._tell(" ".join(said))
 
     def may_close(self) -> bool:
         """Ask about unsaved changes; True when the shortlist may be closed (saved or discarded)."""
@@ -357,8 +369,11 @@ class ShortlistMenu(QObject):
         if doc is None or not doc.modified:
             return True
         box = QMessageBox(
-            QMessageBox.Warning, "Unsaved shortlist", f"Save the changes to {doc.title}?",
-            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, self.window,
+            QMessageBox.Warning,
+            "Unsaved shortlist",
+            f"Save the changes to {doc.title}?",
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel,
+            self.window,
         )
         box.setDefaultButton(QMessageBox.Save)
         answer = box.exec()
