@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QFileDialog, QLabel, QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 
 from trustmatch.app import shortlist as sl
 from trustmatch.launch import main
@@ -293,3 +293,41 @@ def test_meeting_page_screenshot_from_the_command_line(capsys, dataset, engine, 
     code = main(["--open", str(bad), "--meeting-page", "1", "--screenshot", str(png)])
     assert code == 1 and "is empty" in capsys.readouterr().err
     assert os.path.getsize(bad) == 0
+
+
+@pytest.mark.parametrize("width", [1440, 1366])
+def test_a_laptop_window_keeps_the_candidate_table_readable_with_the_shortlist_open(
+    qtbot, window, session, dataset, tmp_path, width, answers
+):
+    """At 1440 px the dock beside the explorer squeezed the trust names to a few letters: it goes underneath."""
+    window.resize(width, 900)
+    session.choose_school(dataset.index_of_urn(NEWMAN))
+    for rank in range(1, 6):
+        session.select_trust(session.ranking.candidate(rank).trust_code)
+        session.add_to_shortlist()
+    window.shortlists.show_dock()
+    QApplication.processEvents()
+    image = window.grab()
+    assert image.save(str(tmp_path / f"window-{width}-shortlist.png"))
+    table = window.table
+    names = max(range(table.model().columnCount()), key=table.columnWidth)  # the trust name stretches
+    assert table.model().headerData(names, Qt.Horizontal) == "Trust"
+    longest = max(table.fontMetrics().horizontalAdvance(c.trust_name) for c in session.ranking.rows(5))
+    assert table.columnWidth(names) >= min(longest, 300)
+    assert window.dockWidgetArea(window.shortlists.dock) == Qt.BottomDockWidgetArea
+    panel = window.shortlists.panel
+    assert panel.table.isVisible() and panel.notes.isVisible()
+    assert panel.notes.mapTo(panel, panel.notes.rect().topLeft()).x() > panel.table.width()  # side by side
+    assert window.map.height() >= 250 and panel.table.height() >= 100
+
+
+def test_a_wide_window_keeps_the_shortlist_beside_the_explorer(qtbot, window, session, dataset, answers):
+    window.resize(2000, 1100)
+    QApplication.processEvents()
+    session.choose_school(dataset.index_of_urn(NEWMAN))
+    session.add_to_shortlist()
+    window.shortlists.show_dock()
+    QApplication.processEvents()
+    assert window.dockWidgetArea(window.shortlists.dock) == Qt.RightDockWidgetArea
+    panel = window.shortlists.panel
+    assert panel.notes.mapTo(panel, panel.notes.rect().topLeft()).y() > panel.table.height()  # one above the other

@@ -27,6 +27,7 @@ from trustmatch.ui.shortlist_panel import ShortlistPanel
 RECENT_KEY = "shortlist/recent"
 RECENT_COUNT = 8
 FILE_FILTER = "TrustMatch shortlists (*.trustmatch);;All files (*)"
+WIDE_WINDOW = 1800  # px: from this width the shortlist sits beside the explorer, below it under the views
 
 
 class ShortlistMenu(QObject):
@@ -45,6 +46,8 @@ class ShortlistMenu(QObject):
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.RightDockWidgetArea, self.dock)
         self.dock.hide()  # shown when there is a shortlist: until then the explorer keeps its width
+        self.dock.dockLocationChanged.connect(self._dock_moved)
+        self._placed = False  # the first showing picks the side; after that, where the user leaves it
         self.panel.trust_chosen.connect(self.session.select_trust)
         self.panel.compare_requested.connect(self.compare)
         self.panel.meeting_requested.connect(self.start_meeting)
@@ -125,6 +128,29 @@ class ShortlistMenu(QObject):
 
     # --- state -> widgets ------------------------------------------------------------
 
+    def show_dock(self) -> None:
+        """Show the shortlist where it leaves the candidate table its width.
+
+        Beside the explorer the table would shrink to a column of elided names
+        on a laptop screen (1440 px), so below WIDE_WINDOW it goes under the
+        views, its list and its editor side by side; on a wide screen, beside.
+        """
+        if not self._placed:
+            self._placed = True
+            wide = self.window.width() >= WIDE_WINDOW
+            area = Qt.RightDockWidgetArea if wide else Qt.BottomDockWidgetArea
+            if self.window.dockWidgetArea(self.dock) != area:
+                self.window.addDockWidget(area, self.dock)
+            self.dock.show()
+            if wide:
+                self.window.resizeDocks([self.dock], [380], Qt.Horizontal)
+            else:
+                self.window.resizeDocks([self.dock], [max(200, self.window.height() // 4)], Qt.Vertical)
+        self.dock.show()
+
+    def _dock_moved(self, area) -> None:
+        self.panel.set_wide(area in (Qt.BottomDockWidgetArea, Qt.TopDockWidgetArea))
+
     def _changed(self, changed: set[str]) -> None:
         s = self.session
         doc = s.shortlist
@@ -134,8 +160,7 @@ class ShortlistMenu(QObject):
                 self.panel.show_news(s.shortlist_news)
                 self.autosave.watch(doc)
                 if doc is not None and not self.dock.isVisible():
-                    self.dock.show()
-                    self.window.resizeDocks([self.dock], [340], Qt.Horizontal)  # the table keeps most room
+                    self.show_dock()
                 elif doc is None:
                     self.dock.hide()
         self.panel.set_ranking(s.ranking if s.shortlist_is_for_school() else None)
@@ -238,7 +263,7 @@ class ShortlistMenu(QObject):
     def add_selected(self) -> None:
         try:
             if self.session.add_to_shortlist():
-                self.dock.show()
+                self.show_dock()
                 self._tell(f"Added {self.session.trust.name} to the shortlist (Ctrl+Z undoes).")
         except UserError as problem:
             self._tell(str(problem), WARNING)
