@@ -570,8 +570,8 @@ def bench_shortlist() -> None:
 def bench_bundle(folder: Path, drop_caches: bool) -> None:
     """The frozen app (`python build_spec.py`): its size, and start to an interactive window.
 
-    The program prints "ready" on its event loop's first turn with the window shown
-    (TRUSTMATCH_QUIT_WHEN_READY) and quits; the time is from launch to reading that line.
+    The program prints "ready" once the shown window has been drawn, its map included
+    (TRUSTMATCH_QUIT_WHEN_READY), and quits; the time is from launch to reading that line.
     The same app started from this checkout (`python -m trustmatch`) runs in turn with it,
     so the two are compared under the same load.  With --drop-caches (Linux, as root) the
     page cache is emptied before each run: a true cold start, as after a reboot.
