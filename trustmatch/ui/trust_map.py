@@ -1,6 +1,6 @@
 """A still map of one trust's schools around the chosen school, for the comparison and the meeting pages.
 
-Painted directly (no pyqtgraph scene): a few hundred points and the boundary
+Painted directly (no graphics scene): a few hundred points and the boundary
 paths, redrawn only on resize, cheap enough for a page turn and identical on
 screen, in a screenshot and on paper.  Nothing on it needs a hover.
 """
@@ -10,7 +10,6 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPaintEngine, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
@@ -24,23 +23,17 @@ MIN_SPAN_M = 30_000.0  # never zoom closer than 30 km across: the school needs i
 
 
 @lru_cache(maxsize=1)
-def basemap_rings() -> tuple[tuple[tuple[QRectF, QPolygonF], ...], tuple[tuple[QRectF, QPolygonF], ...]]:
-    """Local authority borders and England's outline as rings in BNG metres, each with its bounds, built once.
+def basemap_rings() -> tuple[list, list]:
+    """Local authority borders and England's outline, a path per area with its bounds in BNG metres, built once.
 
-    A map shows a few tens of kilometres: drawing only the rings whose bounds
+    A map shows a few tens of kilometres: drawing only the areas whose bounds
     meet it keeps a paint (and so a meeting page turn) to a few milliseconds.
     Call it early from idle time to keep the first map's paint short too.
     """
-    basemap = Basemap.load()
-    layers = []
-    for layer in ("utla", "outline"):
-        rings = []
-        for area in basemap.layers[layer]:
-            for ring in area.rings:
-                polygon = pg.functions.arrayToQPolygonF(ring[:, 0], ring[:, 1])  # copied, not point by point
-                rings.append((polygon.boundingRect(), polygon))
-        layers.append(tuple(rings))
-    return layers[0], layers[1]
+    from trustmatch.ui.map_view import boundaries  # here: map_view draws its star with this module's _star
+
+    layers = boundaries(Basemap.load())
+    return layers["utla"], layers["outline"]
 
 
 def _star(centre: QPointF, radius: float) -> QPolygonF:
@@ -148,9 +141,9 @@ class TrustMap(QWidget):
             pen = QPen(colour, 1)
             pen.setCosmetic(True)
             painter.setPen(pen)
-            for bounds, ring in rings:
-                if bounds.intersects(view):
-                    painter.drawPolyline(ring)
+            for area in rings:
+                if area.bounds.intersects(view):
+                    painter.drawPath(area.path)
         painter.restore()
 
         unit = max(min(width, height) / 90, 3.0) * self.dot
