@@ -1,6 +1,6 @@
 """A still map of one trust's schools around the chosen school, for the comparison and the meeting pages.
 
-Painted directly (no graphics scene): a few hundred points and the boundary
+Painted directly (no pyqtgraph scene): a few hundred points and the boundary
 paths, redrawn only on resize, cheap enough for a page turn and identical on
 screen, in a screenshot and on paper.  Nothing on it needs a hover.
 """
@@ -15,6 +15,7 @@ from PySide6.QtGui import QBrush, QColor, QFont, QPaintEngine, QPainter, QPen, Q
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from trustmatch.data.basemap import Basemap
+from trustmatch.ui.shapes import polygon, star
 
 TRUST_COLOUR = QColor("#D55E00")  # the explorer map's selected-trust colour
 AREA_PEN = QColor("#c8c8c8")
@@ -23,26 +24,23 @@ MIN_SPAN_M = 30_000.0  # never zoom closer than 30 km across: the school needs i
 
 
 @lru_cache(maxsize=1)
-def basemap_rings() -> tuple[list, list]:
-    """Local authority borders and England's outline, a path per area with its bounds in BNG metres, built once.
+def basemap_rings() -> tuple[tuple[tuple[QRectF, QPolygonF], ...], tuple[tuple[QRectF, QPolygonF], ...]]:
+    """Local authority borders and England's outline as rings in BNG metres, each with its bounds, built once.
 
-    A map shows a few tens of kilometres: drawing only the areas whose bounds
+    A map shows a few tens of kilometres: drawing only the rings whose bounds
     meet it keeps a paint (and so a meeting page turn) to a few milliseconds.
     Call it early from idle time to keep the first map's paint short too.
     """
-    from trustmatch.ui.map_view import boundaries  # here: map_view draws its star with this module's _star
-
-    layers = boundaries(Basemap.load())
-    return layers["utla"], layers["outline"]
-
-
-def _star(centre: QPointF, radius: float) -> QPolygonF:
-    points = []
-    for i in range(10):
-        r = radius if i % 2 == 0 else radius * 0.45
-        angle = np.pi / 2 + i * np.pi / 5
-        points.append(QPointF(centre.x() + r * np.cos(angle), centre.y() - r * np.sin(angle)))
-    return QPolygonF(points)
+    basemap = Basemap.load()
+    layers = []
+    for layer in ("utla", "outline"):
+        rings = []
+        for area in basemap.layers[layer]:
+            for ring in area.rings:
+                shape = polygon(ring)
+                rings.append((shape.boundingRect(), shape))
+        layers.append(tuple(rings))
+    return layers[0], layers[1]
 
 
 def _scale_km(span_km: float) -> float:
@@ -141,9 +139,9 @@ class TrustMap(QWidget):
             pen = QPen(colour, 1)
             pen.setCosmetic(True)
             painter.setPen(pen)
-            for area in rings:
-                if area.bounds.intersects(view):
-                    painter.drawPath(area.path)
+            for bounds, ring in rings:
+                if bounds.intersects(view):
+                    painter.drawPolyline(ring)
         painter.restore()
 
         unit = max(min(width, height) / 90, 3.0) * self.dot
@@ -165,7 +163,7 @@ class TrustMap(QWidget):
             ((x, y),) = to_px(self.school_xy[None, :])
             painter.setPen(QPen(QColor("white"), max(unit / 3, 1.5)))
             painter.setBrush(QBrush(QColor("black")))
-            painter.drawPolygon(_star(QPointF(x, y), unit * 2.6))
+            painter.drawPolygon(star(QPointF(x, y), unit * 2.6))
         self._scale_bar(painter, span_x / 1000, scale, unit)
 
     def _scale_bar(self, painter: QPainter, span_km: float, scale: float, unit: float) -> None:
