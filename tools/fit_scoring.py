@@ -55,6 +55,11 @@ FAMILIES = {
     "the school's share of pupils": {"school_share"},
     "recent growth (joins in the last year)": {"recent_joins"},
     "rolls against places": {"fill"},
+    "recent growth (converters joining in the 3 years before)": {"growth"},
+    "the trust's place among trusts by distance": {"log_distance_rank"},
+    "no religious character: presence in the local authority": {"in_la_no_faith"},
+    "no religious character: distance": {"log_km_no_faith"},
+    "secondary schools: the trust's number of secondaries": {"secondaries"},
 }
 
 

@@ -212,3 +212,21 @@ def test_counts_and_robustness_match_a_direct_count(engine, dataset):
             if top:
                 fifth = np.sort(totals, axis=1)[:, -top][:, None]
                 assert np.array_equal(ranking.robustness, (totals >= fifth).mean(axis=0))
+
+
+def test_the_distance_place_in_a_reason_is_true(engine, dataset):
+    """"the 3rd nearest trust": counted among every trust by the distance to its nearest school."""
+    from trustmatch.fit.ranking import _ordinal
+
+    assert [_ordinal(n) for n in (1, 2, 3, 4, 11, 12, 13, 21, 22, 101, 111)] == [
+        "1st", "2nd", "3rd", "4th", "11th", "12th", "13th", "21st", "22nd", "101st", "111th"
+    ]
+    for urn in (111456, 101245, 120115):
+        evaluation = engine.evaluate(dataset.index_of_urn(urn))
+        ranking = evaluation.rank(BALANCED, Filters(max_km=None, compatible_only=False))
+        for candidate in ranking.rows(10):
+            km, k = evaluation.nearest_km, engine.position[candidate.trust_code]
+            earlier = np.arange(len(km)) < k  # equal distances: the trust earlier in code order comes first
+            nearer = int(np.sum(evaluation.exists & ((km < km[k]) | ((km == km[k]) & earlier))))
+            place = "the nearest trust to the school" if nearer == 0 else f"the {_ordinal(nearer + 1)} nearest trust"
+            assert place in candidate.reasons["geography"], (urn, candidate.trust_name, place)

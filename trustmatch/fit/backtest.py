@@ -28,7 +28,7 @@ from trustmatch.data.dataset import Dataset
 from trustmatch.data.trusts import group_reduce, group_starts
 from trustmatch.fit import criteria
 from trustmatch.fit.criteria import CRITERIA
-from trustmatch.fit.ranking import Filters, FitEngine, check_weights
+from trustmatch.fit.ranking import CONVERTER_TYPES, Filters, FitEngine, check_weights
 from trustmatch.progress import Task
 
 # The development window (fit, tune and report here) and the split inside it
@@ -38,15 +38,6 @@ DEV_WINDOW = (date(2022, 7, 18), date(2024, 7, 18))
 DEV_SPLIT = ((date(2022, 7, 18), date(2023, 7, 18)), (date(2023, 7, 18), date(2024, 7, 18)))
 RESERVED_FROM = date(2024, 7, 18)
 
-# GIAS types of a school that converted from maintained status: its OpenDate is when it joined a trust.
-CONVERTER_TYPES = frozenset(
-    {
-        "Academy converter",
-        "Academy special converter",
-        "Academy alternative provision converter",
-        "Academy 16-19 converter",
-    }
-)
 
 HIT_AT = (1, 3, 5, 10)
 MISS_BELOW = 10  # a joiner whose trust ranked below this place (or not at all) is listed as a miss

@@ -20,9 +20,19 @@ from trustmatch.fit.criteria import CRITERIA, FAITH_GROUPS
 
 # The signals fitted, by criterion (ethos per faith group of the school).
 FITTED = {
-    "geography": ("log_km", "km_beyond_reach", "in_la", "la_share", "share_within_reach", "log_within_reach"),
-    "phase": ("phase_share", "phase_present", "phase_nearby", "specialist"),
-    "capacity": ("log_schools", "school_share", "recent_joins", "fill"),
+    "geography": (
+        "log_km",
+        "km_beyond_reach",
+        "in_la",
+        "la_share",
+        "share_within_reach",
+        "log_within_reach",
+        "log_distance_rank",
+        "in_la_no_faith",
+        "log_km_no_faith",
+    ),
+    "phase": ("phase_share", "phase_present", "phase_nearby", "specialist", "secondaries"),
+    "capacity": ("log_schools", "school_share", "recent_joins", "growth", "fill"),
 }
 FITTED_ETHOS = {
     "none": ("same_faith",),
@@ -38,7 +48,7 @@ SET_NOT_FITTED = "other"
 # found chose a trust running a school of their kind, often passing many nearer ones.  The fit puts the signal at
 # about 2; it is set at no less than this, so that a trust with no such school cannot lead a special school's or
 # a pupil referral unit's list on closeness alone (docs/scoring.md: a named departure from the fit).
-AT_LEAST = {("phase", "specialist"): 4.0}
+AT_LEAST = {("phase", "specialist"): 5.0}
 
 FIT_KM = 80.0  # candidates further than this are left out of the fit (none was chosen): it runs ~10x faster
 RIDGE = 0.01

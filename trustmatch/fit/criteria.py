@@ -77,6 +77,13 @@ SIGNALS: dict[str, Signal] = {
     "school_share": Signal("capacity", 0.0, 1.0, "the school's share of the pupils the trust would have"),
     "recent_joins": Signal("capacity", 0.0, math.log1p(COUNT_CAP), "log(1 + schools that joined it in the last year)"),
     "fill": Signal("capacity", 0.0, 1.5, "pupils over places, in its schools with both recorded"),
+    "growth": Signal(
+        "capacity", 0.0, math.log1p(COUNT_CAP), "log(1 + maintained schools that converted into it in the last 3 years)"
+    ),
+    "log_distance_rank": Signal("geography", 0.0, math.log(5000), "log of its place among trusts by distance"),
+    "in_la_no_faith": Signal("geography", 0.0, 1.0, "in_la, for a school with no religious character"),
+    "log_km_no_faith": Signal("geography", 0.0, math.inf, "log_km, for a school with no religious character"),
+    "secondaries": Signal("phase", 0.0, math.log1p(COUNT_CAP), "for a secondary school: log(1 + its secondaries)"),
 }
 
 FAITH_GROUPS = ("none", "cofe", "catholic", "other")

@@ -51,6 +51,8 @@ PHASE_AFFINITY = {
 }
 _AFFINITY = np.array([[PHASE_AFFINITY[a].get(b, 0.0) for b in PHASE_GROUPS] for a in PHASE_GROUPS])
 
+GROWTH_YEARS = 3  # "recent growth": converters that joined a trust in this many years before the register's date
+
 ROBUSTNESS_SAMPLES = 100
 ROBUSTNESS_SPREAD = 0.35  # sd of the log of each weight's change: most draws within x0.5-x2
 ROBUSTNESS_TOP = 5
@@ -233,6 +235,16 @@ def faith_group(faith: str) -> str:
     return "other"
 
 
+# GIAS types of a school that converted from maintained status: its OpenDate is when it joined a trust.
+CONVERTER_TYPES = frozenset(
+    {
+        "Academy converter",
+        "Academy special converter",
+        "Academy alternative provision converter",
+        "Academy 16-19 converter",
+    }
+)
+
 NURSERY_NOTICE = (
     "A maintained nursery school cannot currently become an academy: academies must provide full-time education "
     "for pupils of compulsory school age (House of Lords written answer, 15 March 2012). The usual routes are a "
@@ -295,10 +307,13 @@ class FitEngine:
         self.both_places = group_reduce(np.add, np.where(both, capacity, 0.0), self.starts)
         # "Recent joins" count from the date the register stands at: a rebuilt register (backtest) says when.
         self.as_of = dataset.meta.get("rebuilt_before") or dataset.data_date
-        year_before = _year_before(self.as_of)
         opened = np.array([cols["open_date"][r] or "" for r in rows], dtype=str)
-        self.member_recent = (opened >= year_before) & (opened < self.as_of)
+        self.member_recent = (opened >= _years_before(self.as_of, 1)) & (opened < self.as_of)
         self.recent = group_reduce(np.add, self.member_recent.astype(np.float64), self.starts)
+        # Growth: maintained schools that converted and joined it in the three years before that date.
+        converter = np.array([cols["type"][r] in CONVERTER_TYPES for r in rows], dtype=bool)
+        self.member_growth = converter & (opened >= _years_before(self.as_of, GROWTH_YEARS)) & (opened < self.as_of)
+        self.growth = group_reduce(np.add, self.member_growth.astype(np.float64), self.starts)
         # A school with no recorded roll is given the median roll of its phase group (and the reason says so).
         groups, group_of = _distinct(cols["phase_group"])
         known = ~np.isnan(dataset.pupils)
@@ -364,11 +379,11 @@ def _distinct(values: list[str]) -> tuple[list[str], np.ndarray]:
     return list(index), codes
 
 
-def _year_before(iso: str) -> str:
+def _years_before(iso: str, years: int) -> str:
     if not iso:
         return ""
     year, rest = iso[:4], iso[4:]
-    return f"{int(year) - 1}{rest}" if year.isdigit() else ""
+    return f"{int(year) - years}{rest}" if year.isdigit() else ""
 
 
 class Evaluation:
@@ -485,6 +500,11 @@ class Evaluation:
             (e.known_rolls, e.both_counted), lambda i: (e.member_known_roll[i], e.member_both[i])
         )
         self.both_pupils, self.both_places, self.recent = both_pupils, both_places, recent
+        (self.growth,) = without((e.growth,), lambda i: (e.member_growth[i],))
+        # The trust's place among all trusts by distance to its nearest school (1 = the nearest; ties by code).
+        by_distance = np.argsort(np.where(self.exists, self.nearest_km, np.inf), kind="stable")
+        self.distance_rank = np.empty(len(n))
+        self.distance_rank[by_distance] = np.arange(1, len(n) + 1)
         self.roll_used = roll
 
         signals = {
@@ -502,6 +522,8 @@ class Evaluation:
             "log_schools": np.log(per),
             "school_share": roll / np.maximum(pupils + roll, 1.0),
             "recent_joins": np.log1p(np.minimum(recent, criteria.COUNT_CAP)),
+            "growth": np.log1p(np.minimum(self.growth, criteria.COUNT_CAP)),
+            "log_distance_rank": np.log(self.distance_rank),
             "fill": np.where(both_places > 0, np.clip(both_pupils / np.maximum(both_places, 1.0), 0.0, 1.5), 0.9),
         }
         if self.dioceses:
@@ -510,6 +532,12 @@ class Evaluation:
             signals["diocesan_trust"] = self.diocesan_of_diocese.astype(float)
         if self.specialist_school:
             signals["specialist"] = signals["phase_present"]
+        if self.faith_group == "none":
+            # community schools: the local authority and distance weigh differently (fitted: docs/scoring.md)
+            signals["in_la_no_faith"] = signals["in_la"]
+            signals["log_km_no_faith"] = signals["log_km"]
+        if school.phase_group == "secondary":
+            signals["secondaries"] = np.log1p(np.minimum(self.same_phase, criteria.COUNT_CAP))
         self.signals = signals
         model = e.model
         self.scores = (
@@ -697,6 +725,11 @@ def _plural(count: int, word: str, words: str | None = None) -> str:
     return f"{count:,} {word if count == 1 else (words or word + 's')}"
 
 
+def _ordinal(number: int) -> str:
+    suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
+    return f"{number:,}{suffix}"
+
+
 def _verb(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
 
@@ -737,6 +770,9 @@ def _geography_reason(ev: Evaluation, k: int, n: int, nearest_member: int, hub) 
     within, in_la = int(ev.within[k]), int(ev.in_la[k])
     text += f"; {within} of its {_plural(n, 'school')} within {criteria.REACH_KM:.0f} km"
     text += f", {in_la} in {ev.school.la_name}" if in_la else f", none in {ev.school.la_name}"
+    if "log_distance_rank" in e.model.coefficients.get("geography", {}):
+        place = int(ev.distance_rank[k])
+        text += "; the nearest trust to the school" if place == 1 else f"; the {_ordinal(place)} nearest trust"
     if hub is not None:
         text += f"; would join its {hub.name} hub of {_plural(hub.size, 'school')}"
     elif km > criteria.REACH_KM:
@@ -783,6 +819,9 @@ def _capacity_reason(ev: Evaluation, k: int, n: int) -> str:
             if recent
             else "; none joined it in the last year"
         )
+    if "growth" in ev.engine.model.coefficients.get("capacity", {}):
+        growth = int(ev.growth[k])
+        text += f"; {_plural(growth, 'maintained school')} converted and joined it in the last {GROWTH_YEARS} years"
     if "fill" in ev.engine.model.coefficients.get("capacity", {}) and ev.both_places[k] > 0:
         counted = int(ev.both_counted[k])
         text += (
