@@ -192,6 +192,11 @@ BAD_SHAPES = {
     "unknown phase": lambda d: _document(d, phase_group=lambda v: ["secret"] + v[1:]),
     "bad trust code": lambda d: _document(d, trust_code=lambda v: ["²"] + v[1:]),
     "duplicate URNs": lambda d: _document(d, urn=lambda v: [v[1]] + v[1:]),
+    "a nine-digit URN": lambda d: _document(d, urn=lambda v: [10**8] + v[1:]),
+    "a negative URN": lambda d: _document(d, urn=lambda v: [-v[0]] + v[1:]),
+    "a float URN": lambda d: _document(d, urn=lambda v: [float(v[0])] + v[1:]),
+    "NaN for a missing pupil count": lambda d: _document(d, pupils=lambda v: [float("nan")] + v[1:]),
+    "a trust code too long": lambda d: _document(d, trust_code=lambda v: ["1" * 11] + v[1:]),
     "meta not a dict": lambda d: {**_document(d), "meta": [1]},
 }
 

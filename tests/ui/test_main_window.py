@@ -5,8 +5,9 @@ from __future__ import annotations
 import gzip
 import re
 
+import numpy as np
 import pytest
-from PySide6.QtCore import Qt
+from PySide6.QtCore import QPoint, Qt
 from PySide6.QtGui import QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
@@ -48,7 +49,7 @@ def test_click_a_school_on_the_map_then_rank(window, qtbot):
     window.session.choose_school(row)  # centres the map on Warrington
     other = window.session.dataset.finder.search("St Gregory's Catholic Primary School Warrington")[0]
     point = window.map.map_point(other)
-    QTest.mouseClick(window.map.viewport(), Qt.LeftButton, Qt.NoModifier, point)
+    QTest.mouseClick(window.map, Qt.LeftButton, Qt.NoModifier, point)
     qtbot.waitUntil(window.map.card.isVisible)
     assert window.map.card.row == other
     assert window.session.dataset.columns["name"][other] in window.map.card.text.text()
@@ -60,22 +61,22 @@ def test_double_click_ranks_at_once(window, qtbot):
     choose(window, qtbot, NEWMAN)
     target = window.session.dataset.finder.search("St Gregory's Catholic Primary School Warrington")[0]
     point = window.map.map_point(target)
-    QTest.mouseDClick(window.map.viewport(), Qt.LeftButton, Qt.NoModifier, point)
+    QTest.mouseDClick(window.map, Qt.LeftButton, Qt.NoModifier, point)
     qtbot.waitUntil(lambda: window.session.school_row == target)
 
 
 def test_map_keys_pan_and_zoom(window, qtbot):
     choose(window, qtbot, NEWMAN)
     window.map.setFocus()
-    (x0, x1), _ = window.map.view.viewRange()
+    (x0, x1), _ = window.map.view_range()
     qtbot.keyClick(window.map, Qt.Key_Right)
-    (x0b, x1b), _ = window.map.view.viewRange()
+    (x0b, x1b), _ = window.map.view_range()
     assert x0b > x0
     qtbot.keyClick(window.map, Qt.Key_Minus)
-    (x0c, x1c), _ = window.map.view.viewRange()
+    (x0c, x1c), _ = window.map.view_range()
     assert (x1c - x0c) > (x1b - x0b) * 1.1
     qtbot.keyClick(window.map, Qt.Key_Home)
-    (x0d, x1d), _ = window.map.view.viewRange()
+    (x0d, x1d), _ = window.map.view_range()
     assert (x1d - x0d) > 400_000  # all of England
 
 
@@ -102,7 +103,7 @@ def test_selection_follows_between_table_map_and_detail(window, qtbot):
     assert window.session.trust_code == code
     trust = window.session.dataset.trusts.by_code(code)
     assert trust.name in window.detail.toPlainText()
-    assert len(window.map.members.data) == trust.school_count
+    assert len(window.map.member_xy) == trust.school_count
     # and the reverse: a click on the map's trust layer selects in the table
     other = window.model.code_at(0)
     window.map.trust_clicked.emit(other)
@@ -258,17 +259,21 @@ def test_screenshot_of_unknown_school_is_one_sentence(tmp_path, capsys):
 
 
 def test_trust_layer_draws_every_hub_and_selects_a_trust(window, qtbot, dataset, engine):
-    assert not window.map.trust_layer.isVisible()
+    assert not window.map.trust_layer_visible
     window.trust_layer_action.trigger()
-    assert window.map.trust_layer.isVisible()
+    assert window.map.trust_layer_visible
     hubs = sum(engine.graph.shapes[t.code].hub_count for t in dataset.trusts.of_type("MAT"))
-    assert len(window.map.trust_layer.data) == hubs
-    spot = window.map.trust_layer.points()[0]
-    window.map._trust_layer_clicked(window.map.trust_layer, [spot])
-    assert window.session.trust_code == spot.data()
-    assert dataset.trusts.by_code(spot.data()).name in window.detail.toPlainText()
+    assert len(window.map.hubs) == hubs
+    # a click on a lone hub's ring selects its trust
+    hub = next(h for h in window.map.hubs if h.code == "16026")  # Cathedral Schools Trust, Bristol
+    window.map.set_range(hub.x - 2_000, hub.x + 2_000, hub.y - 2_000, hub.y + 2_000)
+    point = window.map._pixels(np.array([[hub.x, hub.y]]))[0]
+    QTest.mouseClick(window.map, Qt.LeftButton, Qt.NoModifier, QPoint(round(point[0]), round(point[1])))
+    assert window.session.trust_code == hub.code
+    assert dataset.trusts.by_code(hub.code).name in window.detail.toPlainText()
     window.trust_layer_action.trigger()
-    assert not window.map.trust_layer.isVisible()
+    assert not window.map.trust_layer_visible
+    assert window.map.hub_at(QPoint(round(point[0]), round(point[1]))) is None  # a hidden layer takes no clicks
 
 
 @pytest.mark.slow
@@ -306,21 +311,21 @@ def test_hover_names_the_school(window, qtbot):
 
     choose(window, qtbot, NEWMAN)
     row = window.session.school_row
-    scene_pos = window.map.mapToScene(window.map.map_point(row))
-    window.map._hover(scene_pos)
+    point = window.map.map_point(row)
+    window.map._hover(point)
     assert "Cardinal Newman Catholic High School" in QToolTip.text()
-    assert window.map.school_at(scene_pos) == row
+    assert window.map.school_at(point) == row
 
 
 def test_pinch_zooms_about_the_fingers(window, qtbot):
     choose(window, qtbot, NEWMAN)
     row = window.session.school_row
-    scene_pos = window.map.mapToScene(window.map.map_point(row))
-    (x0, x1), _ = window.map.view.viewRange()
-    window.map.pinch(0.25, scene_pos)
-    (x0b, x1b), _ = window.map.view.viewRange()
+    point = window.map.map_point(row)
+    (x0, x1), _ = window.map.view_range()
+    window.map.pinch(0.25, point)
+    (x0b, x1b), _ = window.map.view_range()
     assert (x1b - x0b) == pytest.approx((x1 - x0) / 1.25, rel=0.01)
-    assert window.map.school_at(scene_pos) == row  # the school under the fingers stays there
+    assert window.map.school_at(point) == row  # the school under the fingers stays there
 
 
 @pytest.mark.slow

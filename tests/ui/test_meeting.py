@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit, QPushButton
+from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit, QPushButton, QTextBrowser
 
 from trustmatch.app import shortlist as sl
 from trustmatch.fit.ranking import PRESETS, Filters
@@ -48,8 +48,17 @@ def page_widgets(view, kind):
 def test_keys_turn_pages(qtbot, meeting):
     assert meeting.page_count == 7 and meeting.position.text() == "1 of 7"
     steps = [
-        (Qt.Key_Right, 1), (Qt.Key_Space, 2), (Qt.Key_PageDown, 3), (Qt.Key_Left, 2), (Qt.Key_PageUp, 1),
-        (Qt.Key_End, 6), (Qt.Key_Right, 6), (Qt.Key_Home, 0), (Qt.Key_Left, 0), (Qt.Key_4, 3), (Qt.Key_9, 3),
+        (Qt.Key_Right, 1),
+        (Qt.Key_Space, 2),
+        (Qt.Key_PageDown, 3),
+        (Qt.Key_Left, 2),
+        (Qt.Key_PageUp, 1),
+        (Qt.Key_End, 6),
+        (Qt.Key_Right, 6),
+        (Qt.Key_Home, 0),
+        (Qt.Key_Left, 0),
+        (Qt.Key_4, 3),
+        (Qt.Key_9, 3),
     ]
     for key, page in steps:
         qtbot.keyClick(meeting, key)
@@ -164,7 +173,10 @@ def test_a_trust_no_longer_in_the_data_keeps_its_page(qtbot, dataset, engine, sh
     view.go(3)
     texts = " ".join(label.text() for label in page_widgets(view, QLabel))
     assert gone.trust_name in texts and "not in the data in use" in texts
-    assert f"{gone.snapshot.scores['ethos']:.0f}" in texts
+    scores = view.stack.currentWidget().findChild(QTextBrowser, "scores").toPlainText()
+    assert f"Ethos  {gone.snapshot.scores['ethos']:.0f}" in scores.replace("\xa0", " ")
+    assert gone.snapshot.reasons["ethos"] in scores
+    assert "This trust:" not in scores  # no evidence tied to a trust the data no longer holds
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080)])
@@ -183,6 +195,43 @@ def test_every_page_renders_large_and_inside_the_screen(qtbot, meeting, size, tm
         position = meeting.position.geometry()
         assert position.right() <= size[0] and position.width() >= meeting.position.sizeHint().width()
         # nothing smaller than 60% of the base type, nothing wider than the screen
-        for label in page_widgets(meeting, QLabel):
-            assert label.font().pixelSize() >= round(base * 0.6) or label.font().pixelSize() == -1, label.text()
+        for label in page_widgets(meeting, QLabel) + page_widgets(meeting, QTextBrowser):
+            assert label.font().pixelSize() >= round(base * 0.6) or label.font().pixelSize() == -1, label
             assert label.mapTo(meeting, label.rect().topRight()).x() <= size[0]
+
+
+def test_trust_pages_show_every_figure_and_no_empty_tie_in(meeting):
+    several = 0
+    for page, item in enumerate(meeting.trusts, start=1):
+        meeting.go(page)
+        text = meeting.stack.currentWidget().findChild(QTextBrowser, "scores").toPlainText()
+        items = item.evidence_content.items
+        assert items and items == item.evidence
+        for ev in items:
+            assert ev.title in text
+            for figure in ev.figures:
+                assert f"{figure.percent}% {figure.text} ({figure.phase} schools)" in text
+            several += len(ev.figures) > 1
+        tied = [ev for ev in items if ev.this_trust]
+        assert 0 < len(tied) < len(items)  # some items have no indicator: they must not get a label
+        assert text.count("This trust:") == len(tied)
+        assert "This trust:\n" not in text and not text.rstrip().endswith("This trust:")
+        assert item.evidence_content.caveat in text and item.evidence_content.disclaimer in text
+    assert several  # an item with more than one figure was on the pages
+
+
+def test_neighbouring_pages_are_built_while_idle_and_kept_current(qtbot, meeting, monkeypatch):
+    others = set(range(meeting.page_count)) - {meeting.index}
+    qtbot.waitUntil(lambda: others <= meeting._laid_out, timeout=20000)
+    built = []
+    monkeypatch.setattr(meeting, "_build", lambda index: built.append(index))
+    qtbot.keyClick(meeting, Qt.Key_Right)
+    qtbot.keyClick(meeting, Qt.Key_End)
+    qtbot.keyClick(meeting, Qt.Key_3)
+    assert meeting.index == 2 and built == []  # every turn landed on a page built beforehand
+    # an edit made on one page shows on a page built before it was made
+    take_forward = next(b for b in page_widgets(meeting, QPushButton) if b.property("decision") == "proceed")
+    qtbot.mouseClick(take_forward, Qt.LeftButton)
+    qtbot.keyClick(meeting, Qt.Key_End)
+    summary = meeting.stack.currentWidget().findChild(QLabel, "summaryTable").text()
+    assert "Take forward" in summary and "1 of 5 decided" in summary

@@ -237,7 +237,16 @@ def _snapshot(value, where) -> Snapshot:
 
 _ENTRY_KEYS = {"trust_code", "trust_name", "status", "notes", "decision", "decision_note", "answers", "when_added"}
 _DOCUMENT_KEYS = {
-    "format", "version", "school", "data_date", "weights", "preset", "filters", "created", "saved", "trusts",
+    "format",
+    "version",
+    "school",
+    "data_date",
+    "weights",
+    "preset",
+    "filters",
+    "created",
+    "saved",
+    "trusts",
 }
 
 
@@ -579,8 +588,9 @@ class ShortlistDocument:
 
     # --- saving --------------------------------------------------------------------
 
-    def save(self, path: Path | str | None = None, weights: dict[str, float] | None = None,
-             filters: Filters | None = None) -> None:
+    def save(
+        self, path: Path | str | None = None, weights: dict[str, float] | None = None, filters: Filters | None = None
+    ) -> None:
         """Write the shortlist, with the weights and filters in use (what it opens with next time)."""
         path = Path(path) if path else self.path
         if path is None:
@@ -846,8 +856,9 @@ class ShortlistedTrust:
     trust: object | None
     candidate: object | None
     shape: object | None
-    evidence: tuple = ()
+    evidence: tuple = ()  # the items of `evidence_content`, in panel order
     questions: tuple = ()
+    evidence_content: object | None = None  # evidence.Evidence: headings, items, caveat and disclaimer
 
     @property
     def name(self) -> str:
@@ -888,7 +899,8 @@ def shortlisted_trusts(shortlist: Shortlist, dataset, evaluation) -> list[Shortl
                 candidate = None
             if candidate is not None:
                 shape = evaluation.shape_of(entry.trust_code)
-        items = tuple(evidence.items_for(school, trust, candidate, shape)) if candidate is not None else ()
+        content = evidence.evidence_for(school, trust, candidate, shape) if candidate is not None else None
         asks = tuple(questions.questions_for(candidate, school, trust)) if candidate is not None else ()
-        out.append(ShortlistedTrust(entry, trust, candidate, shape, items, asks))
+        items = content.items if content is not None else ()
+        out.append(ShortlistedTrust(entry, trust, candidate, shape, items, asks, content))
     return out

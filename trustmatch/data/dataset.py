@@ -23,7 +23,7 @@ import numpy as np
 
 from trustmatch.data import paths
 from trustmatch.data.gias import MAX_COUNT, SCHOOL_COLUMNS, ImportResult
-from trustmatch.data.identifiers import URN_MAX_DIGITS, is_group_uid, parse_urn
+from trustmatch.data.identifiers import URN_MAX_DIGITS, is_group_uid
 
 FORMAT = "trustmatch-dataset"
 FORMAT_VERSION = 2
@@ -279,16 +279,21 @@ COLUMN_TYPES = {
 }
 
 
-# The numbers the importer can write (wider than England for the coordinates).
+# The numbers the importer can write (wider than England for the coordinates).  A URN in range is one that
+# `identifiers.parse_urn` reads (at most URN_MAX_DIGITS digits), so the range check is the URN check.
 NUMBER_RANGES = {
-    "urn": (0, 10**URN_MAX_DIGITS), "easting": (-1e6, 2e6), "northing": (-1e6, 2e6),
+    "urn": (0, 10**URN_MAX_DIGITS - 1), "easting": (-1e6, 2e6), "northing": (-1e6, 2e6),
     "lat": (-90, 90), "lon": (-180, 180), "fsm_pct": (0, 100),
     **{name: (0, MAX_COUNT) for name in ("low_age", "high_age", "pupils", "capacity")},
 }
 
 
 def shape_problem(columns, meta) -> str | None:
-    """What is wrong with a dataset document's columns and meta, in a few words, or None."""
+    """What is wrong with a dataset document's columns and meta, in a few words, or None.
+
+    Whole columns at a time (a set of types, a numpy range check): checking value by value in Python cost
+    more than the rest of loading.
+    """
     from trustmatch.data.trusts import PHASE_GROUP_ORDER
 
     if not isinstance(columns, dict):
@@ -304,22 +309,25 @@ def shape_problem(columns, meta) -> str | None:
     if not lengths.pop():
         return "it holds no schools"
     for name in SCHOOL_COLUMNS:
+        values = columns[name]
         # type(), not isinstance: True is an int to Python but not a number of pupils
-        if not set(map(type, columns[name])) <= COLUMN_TYPES[name]:
+        if not set(map(type, values)) <= COLUMN_TYPES[name]:
             return f"the column {name} holds values of the wrong kind"
         if name in NUMBER_RANGES:
             low, high = NUMBER_RANGES[name]
             try:
-                numbers = np.array([low if v is None else v for v in columns[name]], dtype=np.float64)
+                numbers = np.array(values, dtype=np.float64)  # None becomes NaN
             except OverflowError:
                 return f"the column {name} holds impossible numbers"
-            # NaN fails both comparisons; a range also keeps sums far from overflowing
-            if not ((numbers >= low) & (numbers <= high)).all():
+            # NaN fails both comparisons, so a NaN in the file is caught while each None is allowed for;
+            # a range also keeps sums far from overflowing
+            inside = np.count_nonzero((numbers >= low) & (numbers <= high))
+            if inside + values.count(None) != len(values):
                 return f"the column {name} holds impossible numbers"
-    urns = columns["urn"]
-    if any(parse_urn(u) is None for u in urns) or len(set(urns)) != len(urns):
+    urns = columns["urn"]  # whole numbers in URN range, checked above
+    if len(set(urns)) != len(urns):
         return "its URNs are not all valid and different"
-    if not all(code == "" or is_group_uid(code) for code in columns["trust_code"]):
+    if not all(code == "" or is_group_uid(code) for code in set(columns["trust_code"])):
         return "it has trust codes that are not GIAS group UIDs"
     if not set(columns["phase_group"]) <= set(PHASE_GROUP_ORDER):
         return "it has phases TrustMatch does not know"

@@ -15,8 +15,8 @@ from __future__ import annotations
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import QEvent, Qt, QTimer, Signal
-from PySide6.QtGui import QGuiApplication, QKeySequence
+from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from PySide6.QtGui import QGuiApplication, QKeySequence, QPixmap, QRegion
 from PySide6.QtWidgets import (
     QAbstractButton,
     QButtonGroup,
@@ -30,6 +30,7 @@ from PySide6.QtWidgets import (
     QPushButton,
     QScrollArea,
     QStackedWidget,
+    QTextBrowser,
     QVBoxLayout,
     QWidget,
 )
@@ -38,7 +39,7 @@ from trustmatch.app import shortlist as sl
 from trustmatch.data.dataset import long_date
 from trustmatch.fit.criteria import CRITERIA
 from trustmatch.ui.controls import EXPLAIN
-from trustmatch.ui.trust_map import TrustMap
+from trustmatch.ui.trust_map import TrustMap, basemap_rings
 
 INK = "#111111"
 ACCENT = "#0B3D91"  # header bar and score bars: dark blue, high contrast on white
@@ -52,11 +53,17 @@ REMOTE_KEYS = {Qt.Key_PageDown, Qt.Key_PageUp}  # turn the page even while typin
 
 
 def _label(
-    text: str = "", scale: float = 1.0, bold: bool = False, name: str | None = None, wrap: bool = True
+    text: str = "",
+    scale: float = 1.0,
+    bold: bool = False,
+    name: str | None = None,
+    wrap: bool = True,
+    rich: bool = True,
 ) -> QLabel:
+    """A label sized by `scale` times the page's base type; plain text (`rich=False`) lays out much faster."""
     label = QLabel(text)
     label.setWordWrap(wrap)
-    label.setTextFormat(Qt.RichText)
+    label.setTextFormat(Qt.RichText if rich else Qt.PlainText)
     label.setProperty("scale", scale)
     if bold:
         label.setProperty("bold", True)
@@ -75,13 +82,63 @@ def _scroll(widget: QWidget) -> QScrollArea:
     return area
 
 
-def _bar(score: float) -> str:
-    """A score bar in rich text: a filled and an empty part of a fixed-width table."""
+def _bar(score: float, base: int) -> str:
+    """A score bar in rich text: a filled and an empty part of a full-width table, half the type high."""
     filled = max(int(round(score)), 0)
     empty = 100 - filled
-    cells = f"<td bgcolor='{ACCENT}' width='{filled}%'></td>" if filled else ""
-    cells += f"<td bgcolor='#D9DEE8' width='{empty}%'></td>" if empty else ""
-    return f"<table width='100%' height='12' cellspacing='0' cellpadding='0'><tr>{cells}</tr></table>"
+    cell = f"<span style='font-size:{max(base // 2, 7)}px'>&nbsp;</span>"
+    cells = f"<td bgcolor='{ACCENT}' width='{filled}%'>{cell}</td>" if filled else ""
+    cells += f"<td bgcolor='#D9DEE8' width='{empty}%'>{cell}</td>" if empty else ""
+    return f"<table width='100%' cellspacing='0' cellpadding='0'><tr>{cells}</tr></table>"
+
+
+def _span(text: str, size: float, base: int, style: str = "") -> str:
+    return f"<span style='font-size:{round(size * base)}px;{style}'>{text}</span>"
+
+
+def scores_html(item: sl.ShortlistedTrust, base: int) -> str:
+    """The middle of a trust page: each score with its bar and reason, then the DfE evidence tied to this trust.
+
+    Every figure of every evidence item is shown (with the phase of schools
+    that gave it), the trust's own indicator when the register has one, and the
+    study's caveat and the disclaimer in plain view.  Sizes follow `base`, the
+    page's type size, so the text reads the same as the labels around it.
+    """
+    parts = []
+    for name in CRITERIA:
+        score = item.scores[name]
+        parts.append(
+            f"<p style='margin-top:{base // 2}px; margin-bottom:2px'>"
+            f"{_span(f'<b>{name.capitalize()}</b> &nbsp;<b>{score:.0f}</b>', 0.9, base)}</p>{_bar(score, base)}"
+            f"<p style='margin-top:2px'>{_span(escape(item.reasons[name]), 0.7, base)}</p>"
+        )
+    content = item.evidence_content
+    if content is not None and content.items:
+        parts.append(
+            f"<p style='margin-top:{base}px'>"
+            f"{_span('<b>Benefits and obstacles heads named (DfE, 2021)</b>', 0.8, base)}"
+            f"<br>{_span(escape(content.disclaimer), 0.6, base, 'color:#333333')}</p>"
+        )
+        for heading in content.headings:
+            items = content.under(heading)
+            if not items:
+                continue
+            parts.append(
+                f"<p style='margin-top:{base // 2}px; margin-bottom:0'>"
+                f"{_span(f'<b>{escape(heading.title)}</b>', 0.72, base, f'color:{ACCENT}')}</p>"
+            )
+            for ev in items:
+                colour = {"benefit": BENEFIT, "obstacle": OBSTACLE}.get(ev.kind, INK)
+                kind = f"{ev.kind.capitalize()}: " if ev.kind in ("benefit", "obstacle") else ""
+                lines = [_span(f"<b>{escape(kind + ev.title)}</b>", 0.68, base, f"color:{colour}")]
+                lines += [_span(escape(f"{f.percent}% {f.text} ({f.phase} schools)"), 0.64, base) for f in ev.figures]
+                if ev.this_trust:
+                    lines.append(_span(f"<b>This trust:</b> {escape(ev.this_trust)}", 0.64, base))
+                parts.append(f"<p style='margin-top:{base // 4}px; margin-bottom:0'>{'<br>'.join(lines)}</p>")
+        parts.append(
+            f"<p style='margin-top:{base // 2}px'>{_span(escape(content.caveat), 0.6, base, 'color:#333333')}</p>"
+        )
+    return "".join(parts)
 
 
 class MeetingView(QWidget):
@@ -113,12 +170,16 @@ class MeetingView(QWidget):
         self.index = 0
         self._pages: dict[int, QWidget] = {}
         self._refreshers: dict[int, callable] = {}
+        self._laid_out: set[int] = set()  # pages built and laid out ahead of time
+        self._documents: list[tuple[QTextBrowser, sl.ShortlistedTrust]] = []  # re-sized with the type
+        # building the neighbouring pages waits for the event loop to be idle, so keys go first
+        self._idle = QTimer(self, singleShot=True, interval=0, timeout=self._prepare_one)
         self._base = 0
         self._typed = ""
         self._typed_timer = QTimer(self, singleShot=True, interval=900, timeout=self._clear_typed)
 
-        self.header = _label("", 0.9, bold=True, name="meetingHeader", wrap=False)
-        self.position = _label("", 1.1, bold=True, name="meetingPosition", wrap=False)
+        self.header = _label("", 0.9, bold=True, name="meetingHeader", wrap=False, rich=False)
+        self.position = _label("", 1.1, bold=True, name="meetingPosition", wrap=False, rich=False)
         self.position.setAccessibleName("Page")
         self.position.setAlignment(Qt.AlignRight | Qt.AlignVCenter)
         top = QWidget(objectName="meetingTop")
@@ -174,19 +235,14 @@ class MeetingView(QWidget):
 
     def go(self, index: int) -> None:
         index = max(0, min(index, self.page_count - 1))
-        page = self._pages.get(index)
-        if page is None:
-            page = self._build(index)
-            self._pages[index] = page
-            self.stack.addWidget(page)
-            for child in page.findChildren(QWidget):
-                child.installEventFilter(self)
-        else:
+        built = index in self._pages
+        page = self._page(index)
+        if built:  # pages are refreshed on edits only while shown: catch up with the rest
             self._refreshers.get(index, lambda: None)()
         self.index = index
         self.stack.setCurrentWidget(page)
         self.position.setText(f"{index + 1} of {self.page_count}")
-        self.header.setText(escape(f"{self.document.shortlist.school_name} \u00b7 {self.page_title(index)}"))
+        self.header.setText(f"{self.document.shortlist.school_name} \u00b7 {self.page_title(index)}")
         self.previous_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < self.page_count - 1)
         if (
@@ -196,6 +252,60 @@ class MeetingView(QWidget):
         ):
             self.setFocus()
         self.page_changed.emit(index)
+        self._idle.start()  # then build the pages the presenter may turn to next
+
+    def _page(self, index: int) -> QWidget:
+        """The page, built on first use."""
+        page = self._pages.get(index)
+        if page is None:
+            page = self._build(index)
+            self._pages[index] = page
+            self.stack.addWidget(page)
+            # keys reach the widgets that can take focus; only those need watching
+            for child in page.findChildren(QWidget):
+                if child.focusPolicy() != Qt.NoFocus:
+                    child.installEventFilter(self)
+        return page
+
+    def _upcoming(self) -> list[int]:
+        """Pages in the order the presenter is likely to want them: next, previous, then outwards."""
+        order = [self.index + 1, self.index - 1]
+        for step in range(2, self.page_count):
+            order += [self.index + step, self.index - step]
+        return [i for i in order if 0 <= i < self.page_count]
+
+    def _prepare_one(self) -> None:
+        """In idle time, build a page, or lay out one built, at the stack's size: turning to it only shows it.
+
+        One step per idle moment (a few tens of milliseconds), so a key pressed
+        meanwhile waits at most for that one step.
+        """
+        if not self.isVisible():
+            return  # sizes are not settled before the view is shown; showEvent starts this again
+        if not basemap_rings.cache_info().currsize:
+            basemap_rings()  # the maps' borders, read once, in a step of its own before the first map
+            self._idle.start()
+            return
+        for index in self._upcoming():
+            if index in self._laid_out:
+                continue
+            if index not in self._pages:
+                self._page(index).ensurePolished()  # with the style sheet's fonts, which the layout depends on
+            else:
+                page = self._pages[index]
+                page.setGeometry(self.stack.contentsRect())
+                page.layout().activate()
+                # the resize events a hidden page keeps for its first show (text laid out), and its map drawn
+                page.render(QPixmap(1, 1), QPoint(), QRegion(0, 0, 1, 1))
+                for trust_map in page.findChildren(TrustMap):
+                    trust_map.prepare()
+                self._laid_out.add(index)
+            self._idle.start()
+            return
+
+    def showEvent(self, event) -> None:
+        super().showEvent(event)
+        self._idle.start()
 
     def next(self) -> None:
         self.go(self.index + 1)
@@ -275,8 +385,8 @@ class MeetingView(QWidget):
         else:
             facts.append("not in the data in use: scores from when it was added")
         facts.append(f"total {item.total:.0f} of 100")
-        grid.addWidget(_label(escape(item.name), 1.5, bold=True, name="trustName"), 0, 0, 1, 3)
-        grid.addWidget(_label(escape(" \u00b7 ".join(facts)), 0.8), 1, 0, 1, 3)
+        grid.addWidget(_label(item.name, 1.5, bold=True, name="trustName", rich=False), 0, 0, 1, 3)
+        grid.addWidget(_label(" \u00b7 ".join(facts), 0.8, rich=False), 1, 0, 1, 3)
 
         # map
         left = QVBoxLayout()
@@ -296,29 +406,18 @@ class MeetingView(QWidget):
         )
         grid.addLayout(left, 2, 0)
 
-        # scores and evidence
-        middle = QWidget()
-        column = QVBoxLayout(middle)
-        column.setContentsMargins(0, 0, self._base // 2, 0)  # clear of the scroll bar
-        for name in CRITERIA:
-            score = item.scores[name]
-            column.addWidget(_label(f"<b>{name.capitalize()}</b> &nbsp;<b>{score:.0f}</b>{_bar(score)}", 0.9))
-            column.addWidget(_label(escape(item.reasons[name]), 0.7))
-        if item.evidence:
-            column.addWidget(_label("<b>Benefits and obstacles heads named (DfE, 2021)</b>", 0.8))
-            for ev in item.evidence:
-                colour = {"benefit": BENEFIT, "obstacle": OBSTACLE}.get(ev.kind, INK)
-                kind = f"{ev.kind.capitalize()}: " if ev.kind in ("benefit", "obstacle") else ""
-                figure = f" ({ev.figures[0].percent}% of {ev.figures[0].phase} schools)" if ev.figures else ""
-                column.addWidget(
-                    _label(
-                        f"<b style='color:{colour}'>{escape(kind + ev.title)}</b>{escape(figure)}"
-                        + (f"<br>This trust: {escape(ev.this_trust)}" if ev.this_trust else ""),
-                        0.66,
-                    )
-                )
-        column.addStretch(1)
-        grid.addWidget(_scroll(middle), 2, 1)
+        # scores and evidence: one document, laid out once (a label each would cost a page turn its speed)
+        scores = QTextBrowser(objectName="scores")
+        scores.setFrameShape(QFrame.NoFrame)
+        scores.setFocusPolicy(Qt.NoFocus)
+        scores.setOpenLinks(False)
+        scores.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        scores.setAccessibleName(f"Scores and evidence for {item.name}")
+        scores.document().setDocumentMargin(0)
+        scores.setProperty("scale", 0.6)  # the smallest size used: larger spans then keep even line spacing
+        scores.setHtml(scores_html(item, self._base))
+        self._documents.append((scores, item))
+        grid.addWidget(scores, 2, 1)
 
         # notes, questions, decision
         # the decision stays in view below the questions, however many there are
@@ -328,17 +427,17 @@ class MeetingView(QWidget):
         decision_box = QWidget(objectName="decisionBox")
         decide = QVBoxLayout(decision_box)
         decide.setContentsMargins(0, self._base // 3, 0, 0)
-        notes = _label("", 0.7, name="notes")
-        side.addWidget(_label("<b>Notes so far</b>", 0.8))
+        notes = _label("", 0.7, name="notes", rich=False)
+        side.addWidget(_label("Notes so far", 0.8, bold=True, rich=False))
         side.addWidget(notes)
-        side.addWidget(_label("<b>Questions to ask this trust</b>", 0.8))
+        side.addWidget(_label("Questions to ask this trust", 0.8, bold=True, rich=False))
         ticks: dict[str, QCheckBox] = {}
         answers: dict[str, QLineEdit] = {}
         for question in item.questions:
             row = QHBoxLayout()
             tick = QCheckBox()
             tick.setAccessibleName(f"Asked: {question.text}")
-            text = _label(escape(question.text), 0.7)
+            text = _label(question.text, 0.7, rich=False)
             text.setBuddy(tick)
             row.addWidget(tick, 0, Qt.AlignTop)
             row.addWidget(text, 1)
@@ -359,7 +458,7 @@ class MeetingView(QWidget):
         if not item.questions:
             side.addWidget(_label("<i>No questions: the trust is not in the data in use.</i>", 0.7))
         side.addStretch(1)
-        decide.addWidget(_label("<b>Decision</b>", 0.8))
+        decide.addWidget(_label("Decision", 0.8, bold=True, rich=False))
         buttons = QGridLayout()
         group = QButtonGroup(decision_box)
         group.setExclusive(False)  # a second press clears the decision
@@ -402,7 +501,7 @@ class MeetingView(QWidget):
             entry = self.document.shortlist.entry(code)
             if entry is None:
                 return
-            notes.setText(escape(entry.notes).replace("\n", "<br>") or "<i>None yet.</i>")
+            notes.setText(entry.notes or "None yet.")
             for key, tick in ticks.items():
                 record = entry.answers.get(key)
                 tick.blockSignals(True)
@@ -535,8 +634,11 @@ class MeetingView(QWidget):
         if base == self._base:
             return
         self._base = base
+        for browser, item in self._documents:
+            browser.setHtml(scores_html(item, base))
+        self._laid_out.clear()  # laid out for the old size
         sizes = "".join(
-            f'QLabel[scale="{s}"], QPushButton[scale="{s}"], QLineEdit[scale="{s}"] '
+            f'QLabel[scale="{s}"], QPushButton[scale="{s}"], QLineEdit[scale="{s}"], QTextBrowser[scale="{s}"] '
             f"{{ font-size: {round(base * s)}px; }}"
             for s in (0.6, 0.66, 0.7, 0.8, 0.85, 0.9, 1.0, 1.1, 1.3, 1.5, 2.2)
         )

@@ -34,6 +34,12 @@ TOOLTIPS = {
     "Rank": "Rank now among the candidate trusts; 'hidden' when the filters in use leave it out",
 }
 
+TEXT_ROLES = frozenset({Qt.DisplayRole, Qt.AccessibleTextRole})
+ALIGNMENT_ROLE = Qt.TextAlignmentRole
+NUMBER_COLUMNS = frozenset({0, 4, 5})
+RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
+HORIZONTAL, DISPLAY_ROLE, TOOLTIP_ROLE = Qt.Horizontal, Qt.DisplayRole, Qt.ToolTipRole
+
 
 class ShortlistModel(QAbstractTableModel):
     """Rows are the document's entries, in its order, with the scores now when a ranking is given."""
@@ -79,19 +85,19 @@ class ShortlistModel(QAbstractTableModel):
         return 0 if parent.isValid() else len(COLUMNS)
 
     def data(self, index, role=Qt.DisplayRole):
-        if not index.isValid() or index.row() >= len(self._rows):
-            return None
-        if role in (Qt.DisplayRole, Qt.AccessibleTextRole):
-            return self._rows[index.row()][index.column()]
-        if role == Qt.TextAlignmentRole and index.column() in (0, 4, 5):
-            return int(Qt.AlignRight | Qt.AlignVCenter)
+        # asked thousands of times as the header sizes its columns: the roles are looked up once, below
+        if role in TEXT_ROLES:
+            row = index.row()
+            return self._rows[row][index.column()] if 0 <= row < len(self._rows) else None
+        if role == ALIGNMENT_ROLE and index.column() in NUMBER_COLUMNS:
+            return RIGHT
         return None
 
     def headerData(self, section, orientation, role=Qt.DisplayRole):
-        if orientation == Qt.Horizontal:
-            if role == Qt.DisplayRole:
+        if orientation == HORIZONTAL:
+            if role == DISPLAY_ROLE:
                 return COLUMNS[section]
-            if role == Qt.ToolTipRole:
+            if role == TOOLTIP_ROLE:
                 return TOOLTIPS.get(COLUMNS[section])
         return None
 
@@ -229,6 +235,8 @@ class ShortlistPanel(QWidget):
         self.refresh()
 
     def set_ranking(self, ranking) -> None:
+        if ranking is self._ranking:
+            return  # told on every selection too: nothing to redraw
         self._ranking = ranking
         self.refresh()
 

@@ -10,8 +10,9 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
+import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
-from PySide6.QtGui import QBrush, QColor, QFont, QPainter, QPainterPath, QPen, QPolygonF
+from PySide6.QtGui import QBrush, QColor, QFont, QPaintEngine, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from trustmatch.data.basemap import Basemap
@@ -23,17 +24,23 @@ MIN_SPAN_M = 30_000.0  # never zoom closer than 30 km across: the school needs i
 
 
 @lru_cache(maxsize=1)
-def _basemap_paths() -> tuple[QPainterPath, QPainterPath]:
-    """Local authority borders and England's outline as two paths in BNG metres, built once."""
+def basemap_rings() -> tuple[tuple[tuple[QRectF, QPolygonF], ...], tuple[tuple[QRectF, QPolygonF], ...]]:
+    """Local authority borders and England's outline as rings in BNG metres, each with its bounds, built once.
+
+    A map shows a few tens of kilometres: drawing only the rings whose bounds
+    meet it keeps a paint (and so a meeting page turn) to a few milliseconds.
+    Call it early from idle time to keep the first map's paint short too.
+    """
     basemap = Basemap.load()
-    paths = []
+    layers = []
     for layer in ("utla", "outline"):
-        path = QPainterPath()
+        rings = []
         for area in basemap.layers[layer]:
             for ring in area.rings:
-                path.addPolygon(QPolygonF([QPointF(x, y) for x, y in ring]))
-        paths.append(path)
-    return paths[0], paths[1]
+                polygon = pg.functions.arrayToQPolygonF(ring[:, 0], ring[:, 1])  # copied, not point by point
+                rings.append((polygon.boundingRect(), polygon))
+        layers.append(tuple(rings))
+    return layers[0], layers[1]
 
 
 def _star(centre: QPointF, radius: float) -> QPolygonF:
@@ -66,6 +73,16 @@ class TrustMap(QWidget):
         self.nearest_xy: np.ndarray | None = None
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.setAccessibleName("Map of the trust's schools and the chosen school")
+        self._drawn: QPixmap | None = None  # the map as last painted on screen, reused until it changes
+
+    def prepare(self) -> None:
+        """Draw the map ahead of time (a meeting page is prepared before the presenter turns to it)."""
+        if self._drawn is None or self._drawn.size() != self.size() * self.devicePixelRatioF():
+            self._drawn = QPixmap(self.size() * self.devicePixelRatioF())
+            self._drawn.setDevicePixelRatio(self.devicePixelRatioF())
+            painter = QPainter(self._drawn)
+            self.draw(painter)
+            painter.end()
 
     def sizeHint(self) -> QSize:
         return QSize(320, 240)
@@ -85,6 +102,7 @@ class TrustMap(QWidget):
         self.nearest_xy = xy[nearest_row] if nearest_row is not None and school_row is not None else None
         accessible = f"{len(members)} schools of {trust.name}" if trust else "No trust"
         self.setAccessibleDescription(accessible)
+        self._drawn = None
         self.update()
 
     def _extent(self) -> tuple[float, float, float, float]:
@@ -104,6 +122,14 @@ class TrustMap(QWidget):
 
     def paintEvent(self, event) -> None:
         painter = QPainter(self)
+        if painter.paintEngine().type() == QPaintEngine.Raster:  # on screen the drawing kept; on paper, vectors
+            self.prepare()
+            painter.drawPixmap(0, 0, self._drawn)
+        else:
+            self.draw(painter)
+        painter.end()
+
+    def draw(self, painter: QPainter) -> None:
         painter.setRenderHint(QPainter.Antialiasing)
         painter.setClipRect(self.rect())  # rendering to paper does not clip to the widget by itself
         painter.fillRect(self.rect(), QColor("white"))
@@ -117,12 +143,14 @@ class TrustMap(QWidget):
         painter.save()
         painter.translate(-x0 * scale, height + y0 * scale)
         painter.scale(scale, -scale)
-        areas, outline = _basemap_paths()
-        for path, colour in ((areas, AREA_PEN), (outline, OUTLINE_PEN)):
+        view = QRectF(x0, y0, span_x, span_y)
+        for rings, colour in zip(basemap_rings(), (AREA_PEN, OUTLINE_PEN)):
             pen = QPen(colour, 1)
             pen.setCosmetic(True)
             painter.setPen(pen)
-            painter.drawPath(path)
+            for bounds, ring in rings:
+                if bounds.intersects(view):
+                    painter.drawPolyline(ring)
         painter.restore()
 
         unit = max(min(width, height) / 90, 3.0) * self.dot
@@ -146,7 +174,6 @@ class TrustMap(QWidget):
             painter.setBrush(QBrush(QColor("black")))
             painter.drawPolygon(_star(QPointF(x, y), unit * 2.6))
         self._scale_bar(painter, span_x / 1000, scale, unit)
-        painter.end()
 
     def _scale_bar(self, painter: QPainter, span_km: float, scale: float, unit: float) -> None:
         km = _scale_km(span_km)
