@@ -68,6 +68,9 @@ def test_soak(qtbot, dataset, engine, tmp_path):
     keys = [Qt.Key_Right] * 11 + [Qt.Key_Home, Qt.Key_End, Qt.Key_PageUp, Qt.Key_Left, Qt.Key_5, Qt.Key_Space]
     for key in keys * 3:  # warm up: every page built once
         qtbot.keyClick(view, key)
+    # and laid out, with its map drawn, as idle time does ahead of the presenter (kept while the view lives)
+    others = set(range(view.page_count)) - {view.index}
+    qtbot.waitUntil(lambda: others <= view._laid_out, timeout=30000)
     settle()
     memory_before = rss_mb()
     start = time.perf_counter()

@@ -5,14 +5,16 @@ from __future__ import annotations
 
 import json
 import os
+from pathlib import Path
 
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QImage
-from PySide6.QtWidgets import QMessageBox
+from PySide6.QtWidgets import QApplication, QFileDialog, QLabel, QMessageBox
 
 from trustmatch.app import shortlist as sl
 from trustmatch.launch import main
+from trustmatch.ui.recovery import RecoveryDialog
 
 NEWMAN = 111456
 
@@ -130,7 +132,7 @@ def test_closing_with_unsaved_changes_asks(qtbot, ranked, session, answers):
     assert not recovery.exists()  # discarded on purpose: nothing offered next time
 
 
-def test_autosave_writes_a_recovery_copy_that_the_next_start_offers(qtbot, ranked, session, answers):
+def test_autosave_writes_a_recovery_copy_that_the_next_start_offers(qtbot, ranked, session, answers, monkeypatch):
     queue, asked = answers
     session.add_to_shortlist()
     session.shortlist.set_notes(session.trust_code, "typed before the crash")
@@ -144,13 +146,106 @@ def test_autosave_writes_a_recovery_copy_that_the_next_start_offers(qtbot, ranke
     record["recovery"]["pid"] = 2**22 + 12345
     recovery.write_text(json.dumps(record))
     session.use_shortlist(None)
-    queue.append(QMessageBox.Yes)
+    offered = []
+
+    def restore_first(dialog):
+        offered.append(dialog.intro.text())
+        dialog.restore_selected()
+
+    monkeypatch.setattr(RecoveryDialog, "exec", restore_first)
     ranked.shortlists.offer_recovery()
-    assert "closed without saving an unsaved shortlist" in asked[-1]
+    assert "closed without saving 1 shortlist" in offered[-1]
     restored = session.shortlist
     assert restored is not None and restored.modified
     assert restored.shortlist.entries[0].notes == "typed before the crash"
     session.use_shortlist(None)
+
+
+def left_by_a_crash(document) -> Path:
+    """A recovery copy of `document` as a TrustMatch that died would leave it (its process no longer running)."""
+    file = sl.write_recovery(document)
+    record = json.loads(file.read_bytes())
+    record["recovery"]["pid"] = 2**22 + 12345
+    file.write_text(json.dumps(record), encoding="utf-8")
+    return file
+
+
+def test_every_recovery_copy_is_offered_with_its_name_and_time(
+    qtbot, ranked, session, dataset, tmp_path, monkeypatch, answers
+):
+    """Several shortlists were open when TrustMatch stopped: each is offered, and none is lost."""
+    queue, asked = answers
+    ranking = session.ranking
+    files, documents = [], []
+    for i, name in enumerate(["governors", "head", None]):
+        doc = sl.ShortlistDocument.new(session.school, dataset.data_date, session.weights, session.filters)
+        doc.add(ranking.candidate(i + 1), dataset.data_date, session.weights)
+        doc.set_notes(ranking.candidate(i + 1).trust_code, f"notes of copy {i}")
+        if name:
+            doc.save(tmp_path / f"{name}.trustmatch")
+            doc.set_decision(ranking.candidate(i + 1).trust_code, "proceed")  # unsaved since
+        files.append(left_by_a_crash(doc))
+        documents.append(doc)
+    saved_as = tmp_path / "kept.trustmatch"
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda *a, **k: (str(saved_as), ""))
+    seen = []
+
+    def choose(dialog):
+        seen.extend(dialog.list.item(r).text() for r in range(dialog.list.count()))
+        head = next(r for r, rec in enumerate(dialog.recoveries) if rec.name == "head.trustmatch")
+        dialog.list.setCurrentRow(head)
+        dialog.save_selected()  # kept as a file of its own
+        assert dialog.list.count() == 2
+        governors = next(r for r, rec in enumerate(dialog.recoveries) if rec.name == "governors.trustmatch")
+        dialog.list.setCurrentRow(governors)
+        dialog.restore_selected()
+
+    monkeypatch.setattr(RecoveryDialog, "exec", choose)
+    ranked.shortlists.offer_recovery()
+
+    assert len(seen) == 3
+    for name in ("governors.trustmatch", "head.trustmatch", "An unsaved shortlist"):
+        assert sum(text.startswith(name) for text in seen) == 1
+    assert all("autosaved " in text and " at " in text and "Cardinal Newman" in text for text in seen)
+    assert str(tmp_path) in next(t for t in seen if t.startswith("governors"))
+    # restored: the governors' copy, with the change made after its last save
+    restored = session.shortlist
+    assert restored.path == tmp_path / "governors.trustmatch" and restored.modified
+    assert restored.shortlist.entries[0].decision == "proceed"
+    # saved as its own file: the head's copy, and its original file untouched
+    assert sl.read(saved_as).entries[0].decision == "proceed"
+    assert sl.read(saved_as).entries[0].notes == "notes of copy 1"
+    assert sl.read(tmp_path / "head.trustmatch").entries[0].decision == ""
+    assert not files[1].exists()
+    # the third, left for later, is still there and offered again
+    assert files[2].exists() and files[0].exists()  # the restored one goes when it is saved
+    told = " ".join(label.text() for label in ranked.messages.findChildren(QLabel))
+    assert "Saved kept.trustmatch" in told and "1 other unsaved shortlist is kept" in told
+    again = []
+    monkeypatch.setattr(RecoveryDialog, "exec", lambda dialog: again.extend(dialog.recoveries))
+    ranked.shortlists.offer_recovery()
+    assert [r.file for r in again] == [files[2]]  # not the one open in the window
+    restored.save()
+    assert not files[0].exists()
+
+
+def test_discarding_a_recovery_copy_asks_first(qtbot, ranked, session, dataset, monkeypatch, answers):
+    queue, asked = answers
+    doc = sl.ShortlistDocument.new(session.school, dataset.data_date, session.weights, session.filters)
+    doc.add(session.ranking.candidate(1), dataset.data_date, session.weights)
+    file = left_by_a_crash(doc)
+
+    def discard_twice(dialog):
+        queue.append(QMessageBox.Cancel)
+        dialog.discard_selected()
+        assert file.exists() and dialog.list.count() == 1
+        queue.append(QMessageBox.Discard)
+        dialog.discard_selected()
+
+    monkeypatch.setattr(RecoveryDialog, "exec", discard_twice)
+    ranked.shortlists.offer_recovery()
+    assert "Discard an unsaved shortlist for Cardinal Newman" in asked[-1]
+    assert not file.exists() and session.shortlist is None
 
 
 def test_f5_meeting_records_a_decision_and_saves(qtbot, ranked, session, tmp_path, answers):
@@ -198,3 +293,41 @@ def test_meeting_page_screenshot_from_the_command_line(capsys, dataset, engine, 
     code = main(["--open", str(bad), "--meeting-page", "1", "--screenshot", str(png)])
     assert code == 1 and "is empty" in capsys.readouterr().err
     assert os.path.getsize(bad) == 0
+
+
+@pytest.mark.parametrize("width", [1440, 1366])
+def test_a_laptop_window_keeps_the_candidate_table_readable_with_the_shortlist_open(
+    qtbot, window, session, dataset, tmp_path, width, answers
+):
+    """At 1440 px the dock beside the explorer squeezed the trust names to a few letters: it goes underneath."""
+    window.resize(width, 900)
+    session.choose_school(dataset.index_of_urn(NEWMAN))
+    for rank in range(1, 6):
+        session.select_trust(session.ranking.candidate(rank).trust_code)
+        session.add_to_shortlist()
+    window.shortlists.show_dock()
+    QApplication.processEvents()
+    image = window.grab()
+    assert image.save(str(tmp_path / f"window-{width}-shortlist.png"))
+    table = window.table
+    names = max(range(table.model().columnCount()), key=table.columnWidth)  # the trust name stretches
+    assert table.model().headerData(names, Qt.Horizontal) == "Trust"
+    longest = max(table.fontMetrics().horizontalAdvance(c.trust_name) for c in session.ranking.rows(5))
+    assert table.columnWidth(names) >= min(longest, 300)
+    assert window.dockWidgetArea(window.shortlists.dock) == Qt.BottomDockWidgetArea
+    panel = window.shortlists.panel
+    assert panel.table.isVisible() and panel.notes.isVisible()
+    assert panel.notes.mapTo(panel, panel.notes.rect().topLeft()).x() > panel.table.width()  # side by side
+    assert window.map.height() >= 250 and panel.table.height() >= 100
+
+
+def test_a_wide_window_keeps_the_shortlist_beside_the_explorer(qtbot, window, session, dataset, answers):
+    window.resize(2000, 1100)
+    QApplication.processEvents()
+    session.choose_school(dataset.index_of_urn(NEWMAN))
+    session.add_to_shortlist()
+    window.shortlists.show_dock()
+    QApplication.processEvents()
+    assert window.dockWidgetArea(window.shortlists.dock) == Qt.RightDockWidgetArea
+    panel = window.shortlists.panel
+    assert panel.notes.mapTo(panel, panel.notes.rect().topLeft()).y() > panel.table.height()  # one above the other

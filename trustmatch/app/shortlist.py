@@ -716,10 +716,23 @@ class Recovery:
     shortlist: Shortlist
 
     @property
+    def name(self) -> str:
+        return self.original.name if self.original else "an unsaved shortlist"
+
+    @property
+    def when(self) -> str:
+        """The autosave time in the user's own time zone: '23 November 2026 at 19:02'."""
+        try:
+            written = datetime.fromisoformat(self.written).astimezone()
+        except (TypeError, ValueError):
+            return self.written or "at an unknown time"
+        return f"{written.day} {written:%B %Y} at {written:%H:%M}"
+
+    @property
     def description(self) -> str:
-        name = self.original.name if self.original else "an unsaved shortlist"
         school = self.shortlist.school_name or "no school"
-        return f"{name} for {school}, {len(self.shortlist.entries)} trusts, autosaved {self.written}"
+        count = len(self.shortlist.entries)
+        return f"{self.name} for {school}, {count} trust{'s' if count != 1 else ''}, autosaved {self.when}"
 
 
 def recovery_folder() -> Path:
@@ -789,6 +802,12 @@ def find_recoveries() -> list[Recovery]:
         original = record.get("original")
         found.append(Recovery(file, Path(original) if original else None, record.get("written", ""), shortlist))
     return sorted(found, key=lambda r: r.written, reverse=True)
+
+
+def save_recovery_as(recovery: Recovery, path: Path | str) -> None:
+    """Keep a recovered shortlist as a file of its own (the recovery copy then goes; the original stays)."""
+    document = restore(recovery)
+    document.save(path)  # atomic; removes the recovery copy only once the file is written
 
 
 def restore(recovery: Recovery) -> ShortlistDocument:

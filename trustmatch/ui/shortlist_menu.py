@@ -21,11 +21,13 @@ from trustmatch.ui.autosave import Autosave
 from trustmatch.ui.compare import MAX_TRUSTS, CompareView
 from trustmatch.ui.meeting import MeetingView, present
 from trustmatch.ui.messages import INFO, WARNING
+from trustmatch.ui.recovery import RecoveryDialog
 from trustmatch.ui.shortlist_panel import ShortlistPanel
 
 RECENT_KEY = "shortlist/recent"
 RECENT_COUNT = 8
 FILE_FILTER = "TrustMatch shortlists (*.trustmatch);;All files (*)"
+WIDE_WINDOW = 1800  # px: from this width the shortlist sits beside the explorer, below it under the views
 
 
 class ShortlistMenu(QObject):
@@ -44,6 +46,8 @@ class ShortlistMenu(QObject):
         self.dock.setWidget(self.panel)
         window.addDockWidget(Qt.RightDockWidgetArea, self.dock)
         self.dock.hide()  # shown when there is a shortlist: until then the explorer keeps its width
+        self.dock.dockLocationChanged.connect(self._dock_moved)
+        self._placed = False  # the first showing picks the side; after that, where the user leaves it
         self.panel.trust_chosen.connect(self.session.select_trust)
         self.panel.compare_requested.connect(self.compare)
         self.panel.meeting_requested.connect(self.start_meeting)
@@ -74,6 +78,8 @@ class ShortlistMenu(QObject):
         for action in (self.new_action, self.open_action):
             file.insertAction(first, action)
         file.insertMenu(first, self.recent_menu)
+        self.recover_action = self._add(None, "Recover unsaved shortlists...", lambda: self.offer_recovery(False))
+        file.insertAction(first, self.recover_action)
         for action in (self.save_action, self.save_as_action):
             file.insertAction(first, action)
         file.insertSeparator(first)
@@ -122,6 +128,29 @@ class ShortlistMenu(QObject):
 
     # --- state -> widgets ------------------------------------------------------------
 
+    def show_dock(self) -> None:
+        """Show the shortlist where it leaves the candidate table its width.
+
+        Beside the explorer the table would shrink to a column of elided names
+        on a laptop screen (1440 px), so below WIDE_WINDOW it goes under the
+        views, its list and its editor side by side; on a wide screen, beside.
+        """
+        if not self._placed:
+            self._placed = True
+            wide = self.window.width() >= WIDE_WINDOW
+            area = Qt.RightDockWidgetArea if wide else Qt.BottomDockWidgetArea
+            if self.window.dockWidgetArea(self.dock) != area:
+                self.window.addDockWidget(area, self.dock)
+            self.dock.show()
+            if wide:
+                self.window.resizeDocks([self.dock], [380], Qt.Horizontal)
+            else:
+                self.window.resizeDocks([self.dock], [max(200, self.window.height() // 4)], Qt.Vertical)
+        self.dock.show()
+
+    def _dock_moved(self, area) -> None:
+        self.panel.set_wide(area in (Qt.BottomDockWidgetArea, Qt.TopDockWidgetArea))
+
     def _changed(self, changed: set[str]) -> None:
         s = self.session
         doc = s.shortlist
@@ -131,8 +160,7 @@ class ShortlistMenu(QObject):
                 self.panel.show_news(s.shortlist_news)
                 self.autosave.watch(doc)
                 if doc is not None and not self.dock.isVisible():
-                    self.dock.show()
-                    self.window.resizeDocks([self.dock], [340], Qt.Horizontal)  # the table keeps most room
+                    self.show_dock()
                 elif doc is None:
                     self.dock.hide()
         self.panel.set_ranking(s.ranking if s.shortlist_is_for_school() else None)
@@ -235,7 +263,7 @@ class ShortlistMenu(QObject):
     def add_selected(self) -> None:
         try:
             if self.session.add_to_shortlist():
-                self.dock.show()
+                self.show_dock()
                 self._tell(f"Added {self.session.trust.name} to the shortlist (Ctrl+Z undoes).")
         except UserError as problem:
             self._tell(str(problem), WARNING)
@@ -331,25 +359,34 @@ class ShortlistMenu(QObject):
         if not recent:
             self.recent_menu.addAction("No recent shortlists").setEnabled(False)
 
-    def offer_recovery(self) -> None:
-        """After a crash: offer the newest autosaved copy (the others stay until a later start)."""
-        found = sl.find_recoveries()
+    def offer_recovery(self, quiet: bool = True) -> None:
+        """After a crash: every autosaved copy left behind, each with its file name and time (see ui/recovery.py).
+
+        At start (`quiet`) nothing is said when there is none; from the File menu it says so.
+        """
+        doc = self.session.shortlist
+        open_now = doc.recovered_from if doc is not None else None
+        found = [r for r in sl.find_recoveries() if r.file != open_now]
         if not found:
+            if not quiet:
+                self._tell("There are no unsaved shortlists to recover.")
             return
-        recovery = found[0]
-        box = QMessageBox(
-            QMessageBox.Question, "Restore unsaved shortlist?",
-            f"TrustMatch closed without saving {recovery.description}. Restore it?",
-            QMessageBox.Yes | QMessageBox.Discard | QMessageBox.Cancel, self.window,
-        )
-        box.setTextFormat(Qt.PlainText)
-        box.button(QMessageBox.Yes).setText("Restore")
-        box.button(QMessageBox.Cancel).setText("Not now")
-        answer = box.exec()
-        if answer == QMessageBox.Yes:
-            self.session.use_shortlist(sl.restore(recovery))
-        elif answer == QMessageBox.Discard:
-            recovery.file.unlink(missing_ok=True)
+        dialog = RecoveryDialog(found, self.window)
+        dialog.exec()
+        said = [f"Saved {path.name}." for path in dialog.kept]
+        chosen = dialog.restored
+        restored = chosen is not None and self.may_close()
+        if restored:
+            self.session.use_shortlist(sl.restore(chosen))
+            said.append(f"Restored {chosen.name}, unsaved: save it to keep it.")
+        others = len(dialog.recoveries) - restored
+        if others:
+            said.append(
+                f"{others} {'other ' if restored else ''}unsaved shortlist{'s are' if others != 1 else ' is'} kept: "
+                "File > Recover unsaved shortlists offers them again."
+            )
+        if said:
+            self._tell(" ".join(said))
 
     def may_close(self) -> bool:
         """Ask about unsaved changes; True when the shortlist may be closed (saved or discarded)."""
@@ -357,8 +394,11 @@ class ShortlistMenu(QObject):
         if doc is None or not doc.modified:
             return True
         box = QMessageBox(
-            QMessageBox.Warning, "Unsaved shortlist", f"Save the changes to {doc.title}?",
-            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel, self.window,
+            QMessageBox.Warning,
+            "Unsaved shortlist",
+            f"Save the changes to {doc.title}?",
+            QMessageBox.Save | QMessageBox.Discard | QMessageBox.Cancel,
+            self.window,
         )
         box.setDefaultButton(QMessageBox.Save)
         answer = box.exec()

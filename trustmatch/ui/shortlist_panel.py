@@ -12,6 +12,7 @@ from PySide6.QtCore import QAbstractTableModel, QByteArray, QMimeData, QModelInd
 from PySide6.QtGui import QKeySequence
 from PySide6.QtWidgets import (
     QAbstractItemView,
+    QBoxLayout,
     QComboBox,
     QFormLayout,
     QHBoxLayout,
@@ -212,15 +213,24 @@ class ShortlistPanel(QWidget):
         form.addRow("&Status", self.status)
         form.addRow("&Decision", self.decision)
         form.addRow("Decision &note", self.decision_note)
-        layout = QVBoxLayout(self)
-        layout.setContentsMargins(0, 0, 0, 0)
-        layout.addWidget(self.title)
-        layout.addWidget(self.news)
-        layout.addWidget(self.table, 3)
-        layout.addLayout(buttons)
-        layout.addLayout(form)
-        layout.addWidget(self.notes, 2)
+        listing = QVBoxLayout()
+        listing.addWidget(self.title)
+        listing.addWidget(self.news)
+        listing.addWidget(self.table, 1)
+        listing.addLayout(buttons)
+        editing = QVBoxLayout()
+        editing.addLayout(form)
+        editing.addWidget(self.notes, 1)
+        # one above the other in a tall dock (beside the views), side by side in a wide one (under them)
+        self.columns = QBoxLayout(QBoxLayout.TopToBottom, self)
+        self.columns.setContentsMargins(0, 0, 0, 0)
+        self.columns.addLayout(listing, 3)
+        self.columns.addLayout(editing, 2)
         self._show_entry()
+
+    def set_wide(self, wide: bool) -> None:
+        """Side by side (under the explorer, where height is short) or one above the other (beside it)."""
+        self.columns.setDirection(QBoxLayout.LeftToRight if wide else QBoxLayout.TopToBottom)
 
     # --- document -> widgets ------------------------------------------------------------
 
