@@ -17,14 +17,13 @@ from html import escape
 from typing import NamedTuple
 
 import numpy as np
-import shiboken6
 from PySide6.QtCore import QEvent, QLineF, QPoint, QPointF, QRectF, QSize, Qt, Signal
-from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPainterPath, QPen, QPolygonF, QTransform
+from PySide6.QtGui import QColor, QImage, QKeySequence, QPainter, QPainterPath, QPen, QTransform
 from PySide6.QtWidgets import QFrame, QLabel, QPushButton, QSizePolicy, QToolTip, QVBoxLayout, QWidget
 
 from trustmatch.app.session import DATA, SCHOOL, SELECTION
 from trustmatch.data.basemap import Basemap
-from trustmatch.ui.trust_map import _star
+from trustmatch.ui.shapes import polygon, star
 
 # Okabe-Ito colours: distinguishable with the common colour-vision deficiencies.
 GOVERNANCE_COLOURS = {
@@ -64,15 +63,6 @@ class Boundary(NamedTuple):
     bounds: QRectF  # so areas out of view are skipped when zoomed in
 
 
-def _polygon(ring: np.ndarray) -> QPolygonF:
-    polygon = QPolygonF()
-    polygon.resize(len(ring))
-    # Filled in place (Qt keeps the points as pairs of doubles): a QPointF per vertex took ~50x as long.
-    points = np.frombuffer(shiboken6.VoidPtr(polygon.data(), 16 * len(ring), True), np.float64)
-    points[:] = np.ascontiguousarray(ring, dtype=np.float64).ravel()
-    return polygon
-
-
 def boundaries(basemap: Basemap) -> dict[str, list[Boundary]]:
     """One path per area and layer, as the map draws them."""
     layers = {}
@@ -81,7 +71,7 @@ def boundaries(basemap: Basemap) -> dict[str, list[Boundary]]:
         for area in basemap.layers[layer]:
             path = QPainterPath()
             for ring in area.rings:
-                path.addPolygon(_polygon(ring))
+                path.addPolygon(polygon(ring))
             layers[layer].append(Boundary(path, path.boundingRect()))
     return layers
 
@@ -387,7 +377,7 @@ class MapView(QWidget):
             [(x, y)] = self._pixels(self.chosen_xy[None, :]).tolist()
             painter.setPen(QPen(Qt.white, 1.5))
             painter.setBrush(Qt.black)
-            painter.drawPolygon(_star(QPointF(x, y), CHOSEN_PIXELS / 2))
+            painter.drawPolygon(star(QPointF(x, y), CHOSEN_PIXELS / 2))
 
     # --- navigation ------------------------------------------------------------------
 

@@ -10,12 +10,12 @@ from __future__ import annotations
 from functools import lru_cache
 
 import numpy as np
-import pyqtgraph as pg
 from PySide6.QtCore import QPointF, QRectF, QSize, Qt
 from PySide6.QtGui import QBrush, QColor, QFont, QPaintEngine, QPainter, QPen, QPixmap, QPolygonF
 from PySide6.QtWidgets import QSizePolicy, QWidget
 
 from trustmatch.data.basemap import Basemap
+from trustmatch.ui.shapes import polygon, star
 
 TRUST_COLOUR = QColor("#D55E00")  # the explorer map's selected-trust colour
 AREA_PEN = QColor("#c8c8c8")
@@ -37,19 +37,10 @@ def basemap_rings() -> tuple[tuple[tuple[QRectF, QPolygonF], ...], tuple[tuple[Q
         rings = []
         for area in basemap.layers[layer]:
             for ring in area.rings:
-                polygon = pg.functions.arrayToQPolygonF(ring[:, 0], ring[:, 1])  # copied, not point by point
-                rings.append((polygon.boundingRect(), polygon))
+                shape = polygon(ring)
+                rings.append((shape.boundingRect(), shape))
         layers.append(tuple(rings))
     return layers[0], layers[1]
-
-
-def _star(centre: QPointF, radius: float) -> QPolygonF:
-    points = []
-    for i in range(10):
-        r = radius if i % 2 == 0 else radius * 0.45
-        angle = np.pi / 2 + i * np.pi / 5
-        points.append(QPointF(centre.x() + r * np.cos(angle), centre.y() - r * np.sin(angle)))
-    return QPolygonF(points)
 
 
 def _scale_km(span_km: float) -> float:
@@ -172,7 +163,7 @@ class TrustMap(QWidget):
             ((x, y),) = to_px(self.school_xy[None, :])
             painter.setPen(QPen(QColor("white"), max(unit / 3, 1.5)))
             painter.setBrush(QBrush(QColor("black")))
-            painter.drawPolygon(_star(QPointF(x, y), unit * 2.6))
+            painter.drawPolygon(star(QPointF(x, y), unit * 2.6))
         self._scale_bar(painter, span_x / 1000, scale, unit)
 
     def _scale_bar(self, painter: QPainter, span_km: float, scale: float, unit: float) -> None:
