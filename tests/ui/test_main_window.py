@@ -8,7 +8,7 @@ import re
 import numpy as np
 import pytest
 from PySide6.QtCore import QPoint, Qt
-from PySide6.QtGui import QImage
+from PySide6.QtGui import QColor, QImage
 from PySide6.QtTest import QTest
 from PySide6.QtWidgets import QMessageBox
 
@@ -83,16 +83,54 @@ def test_map_keys_pan_and_zoom(window, qtbot):
 def test_sort_and_filter_the_table(window, qtbot):
     choose(window, qtbot, NEWMAN)
     window.session.set_filters(max_km=None, compatible_only=False)
-    table, proxy = window.table, window.table.proxy
+    table, model = window.table, window.model
     header = table.horizontalHeader()
     near_column = 10
     header.sectionClicked.emit(near_column)
     table.sortByColumn(near_column, Qt.AscendingOrder)
-    values = [proxy.index(r, near_column).data(SORT_ROLE) for r in range(proxy.rowCount())]
+    values = [model.index(r, near_column).data(SORT_ROLE) for r in range(model.rowCount())]
     assert values == sorted(values) and len(values) > 100
     qtbot.keyClicks(window.table_filter, "catholic")
-    assert 0 < proxy.rowCount() < len(values)
-    assert all("CATHOLIC" in proxy.index(r, 1).data() for r in range(proxy.rowCount()))
+    assert 0 < model.rowCount() < len(values)
+    assert all("CATHOLIC" in model.index(r, 1).data() for r in range(model.rowCount()))
+
+
+def test_the_selected_trust_stays_selected_through_sorting_and_filtering(window, qtbot):
+    choose(window, qtbot, NEWMAN)
+    window.session.set_filters(max_km=None, compatible_only=False)
+    table, model = window.table, window.model
+    table.selectRow(3)
+    code = window.session.trust_code
+    name = window.session.dataset.trusts.by_code(code).name
+    for column, order in [(9, Qt.DescendingOrder), (1, Qt.AscendingOrder), (0, Qt.AscendingOrder)]:
+        table.sortByColumn(column, order)
+        assert table.selected_code() == code and window.session.trust_code == code
+        assert model.code_at(table.selectionModel().selectedRows()[0].row()) == code
+    keys = [model.index(r, 1).data(SORT_ROLE) for r in range(model.rowCount())]
+    table.sortByColumn(1, Qt.DescendingOrder)
+    assert [model.index(r, 1).data(SORT_ROLE) for r in range(model.rowCount())] == sorted(keys, reverse=True)
+    window.table_filter.setText(name.split()[0].lower())  # a word of its own name: still shown, still selected
+    assert table.selected_code() == code
+    window.table_filter.setText("no trust is called this")
+    assert model.rowCount() == 0 and table.selected_code() is None
+    assert window.session.trust_code == code  # hiding the row selects no other trust
+    window.table_filter.clear()
+    assert table.selected_code() == code
+
+
+def test_score_cells_draw_a_bar_as_long_as_the_score(window, qtbot):
+    choose(window, qtbot, NEWMAN)
+    model = window.model
+    image = window.table.viewport().grab().toImage()
+    for column in (2, 4):
+        index = model.index(1, column)
+        rect = window.table.visualRect(index)
+        score = index.data(SORT_ROLE)
+        y = rect.center().y()
+        inside = QColor(image.pixel(rect.left() + round(rect.width() * score / 100) - 3, y))
+        beyond = QColor(image.pixel(rect.left() + round(rect.width() * score / 100) + 3, y))
+        assert inside.blue() > inside.red() + 40  # the bar's blue
+        assert abs(beyond.blue() - beyond.red()) < 20  # the row's own grey or white
 
 
 def test_selection_follows_between_table_map_and_detail(window, qtbot):

@@ -89,7 +89,7 @@ class Dataset:
         self.pupils = _numbers(columns["pupils"])
         self.capacity = _numbers(columns["capacity"])
         self.fsm_pct = _numbers(columns["fsm_pct"])
-        self._row_of_urn = {int(u): i for i, u in enumerate(self.urn)}
+        self._row_of_urn = dict(zip(self.urn.tolist(), range(len(self.urn))))
 
     def __len__(self) -> int:
         return len(self.urn)

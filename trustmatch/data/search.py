@@ -8,14 +8,13 @@ import re
 
 import numpy as np
 
-_PHRASES = [
-    (re.compile(r"\bchurch of england\b"), " cofe "),
-    (re.compile(r"\bc\s*of\s*e\b"), " cofe "),
-    (re.compile(r"\broman catholic\b"), " rc "),
-    (re.compile(r"\bsaint\b"), " st "),
-]
+# Phrases written several ways, each as one word; one pattern, so a text is scanned once.
+_PHRASES = re.compile(r"\b(church of england|c\s*of\s*e|roman catholic|saint)\b")
+_PHRASE_WORDS = {"church of england": " cofe ", "roman catholic": " rc ", "saint": " st "}  # else c of e
 _TOKEN_ALIASES = {"ce": "cofe", "coe": "cofe", "saints": "sts", "catholic": "rc"}
 _STOPWORDS = {"the", "and", "of"}
+# A whole word (between spaces or line ends) that is an alias or a stopword, for texts already folded.
+_ALIAS_OR_STOPWORD = re.compile(r"(?<![^ \n])(?:" + "|".join(sorted({*_TOKEN_ALIASES, *_STOPWORDS})) + r")(?![^ \n])")
 _FULL_POSTCODE = re.compile(r"^([a-z]{1,2}\d[a-z\d]?)\s*(\d[a-z]{2})$")
 
 # How much a query word counts when it matches each field.
@@ -26,9 +25,7 @@ PREFIX_FACTOR = 0.6  # a word typed only in part counts for less than a whole on
 def _fold(text: str) -> str:
     text = text.lower().replace("&", " and ")
     text = re.sub(r"['’‘`.]", "", text)
-    for pattern, replacement in _PHRASES:
-        text = pattern.sub(replacement, text)
-    return text
+    return _PHRASES.sub(lambda match: _PHRASE_WORDS.get(match[1], " cofe "), text)
 
 
 def _words(folded: str) -> list[str]:
@@ -42,13 +39,12 @@ def normalise(text: str) -> list[str]:
 
 
 def normalise_many(texts: list[str]) -> list[list[str]]:
-    """`normalise` for many texts at once (each word once): one pass of the patterns over all."""
+    """`normalise` for many texts at once (each word once), a pass over all of them per step: the
+    search index folds every school's name as the app starts."""
     folded = _fold("\n".join(t.replace("\n", " ") for t in texts))
     folded = re.sub(r"[^0-9a-z\ufffd\n]+", " ", folded)
-    aliases, stop = _TOKEN_ALIASES, _STOPWORDS
-    return [
-        list(dict.fromkeys(aliases.get(w, w) for w in line.split() if w not in stop)) for line in folded.split("\n")
-    ]
+    folded = _ALIAS_OR_STOPWORD.sub(lambda match: _TOKEN_ALIASES.get(match[0], ""), folded)
+    return [list(dict.fromkeys(line.split())) for line in folded.split("\n")]
 
 
 def _postcode_tokens(postcode: str) -> list[str]:
@@ -89,7 +85,7 @@ class SchoolFinder:
         self._vocabulary_set = set(words)
         self._vocabulary = sorted(self._vocabulary_set)
         number = {w: i for i, w in enumerate(self._vocabulary)}
-        word_ids = np.array([number[w] for w in words], dtype=np.int64)
+        word_ids = np.fromiter(map(number.__getitem__, words), dtype=np.int64, count=len(words))
         order = np.argsort(word_ids, kind="stable")
         self._rows = np.concatenate(rows)[order]
         self._weights = np.concatenate(weights)[order]

@@ -1,9 +1,14 @@
-"""The candidate-trust table: a model over one ranking's arrays, score bars, sorting and a filter box."""
+"""The candidate-trust table: a model over one ranking's arrays, score bars, sorting and a filter box.
+
+The table repaints on every weight change, so each painted cell must cost little Python: the model
+sorts and filters its own rows (a QSortFilterProxyModel doubled the calls into Python per cell), and
+the score bar delegate does one fill per cell.
+"""
 
 from __future__ import annotations
 
-from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, QSortFilterProxyModel, Qt
-from PySide6.QtGui import QBrush, QColor, QFont
+from PySide6.QtCore import QAbstractTableModel, QModelIndex, QRectF, Qt
+from PySide6.QtGui import QColor, QFont
 from PySide6.QtWidgets import QAbstractItemView, QHeaderView, QStyledItemDelegate, QTableView
 
 from trustmatch.app.session import RANKING, SELECTION
@@ -36,19 +41,44 @@ TOOLTIPS = {
 }
 
 
+class ScoreBarDelegate(QStyledItemDelegate):
+    """Draws a score as a bar behind its number, so the table reads at a glance.
+
+    One fill per cell: this runs for every score cell on every repaint.  (A gradient
+    background brush cannot do it: the style moves the brush origin to each cell.)
+    """
+
+    BAR = QColor(86, 180, 233, 115)  # #56B4E9 at 45%, over the row's own colour
+
+    def paint(self, painter, option, index):
+        value = index.data(SORT_ROLE)
+        if value:
+            r = option.rect
+            painter.fillRect(QRectF(r.x() + 2, r.y() + 4, (r.width() - 4) * min(value, 100.0) / 100, r.height() - 8),
+                             self.BAR)
+        super().paint(painter, option, index)
+
+
 class CandidateModel(QAbstractTableModel):
-    """Rows are one immutable snapshot of a ranking; a new ranking resets the model in one go."""
+    """Rows are one immutable snapshot of a ranking; a new ranking resets the model in one go.
+
+    The rows shown are the ranking's rows whose trust name holds the filter text, sorted
+    by the column chosen (raw values, so numbers sort as numbers; ties keep rank order).
+    """
 
     def __init__(self, parent=None):
         super().__init__(parent)
-        self._rows: list[tuple] = []
+        self._ranked: list[tuple] = []  # every row, best first
+        self._rows: list[tuple] = []  # the rows shown
         self._current_code: str | None = None
+        self._sort_column, self._sort_order = 0, Qt.AscendingOrder
+        self._name_filter = ""
         self._italic = QFont()
         self._italic.setItalic(True)
 
     def set_ranking(self, ranking, engine) -> None:
         self.beginResetModel()
-        self._rows = []
+        self._ranked = []
         self._current_code = None
         if ranking is not None:
             ev = ranking.evaluation
@@ -58,7 +88,7 @@ class CandidateModel(QAbstractTableModel):
             for i, k in enumerate(order):
                 k = int(k)
                 trust = engine.candidates[k]
-                self._rows.append(
+                self._ranked.append(
                     (
                         i + 1, trust.name, float(ranking.totals[k]), *map(float, scores[i]),
                         float(robustness[i]), int(ev.n[k]), int(ev.pupils[k]), float(ev.nearest_km[k]), trust.code,
@@ -66,7 +96,37 @@ class CandidateModel(QAbstractTableModel):
                 )
             if ev.own_trust is not None:
                 self._current_code = engine.codes[ev.own_trust]
+        self._rows = self._arranged()
         self.endResetModel()
+
+    def set_name_filter(self, text: str) -> None:
+        """Show only the trusts whose name holds `text` (any case)."""
+        self.beginResetModel()
+        self._name_filter = text
+        self._rows = self._arranged()
+        self.endResetModel()
+
+    def sort(self, column: int, order=Qt.AscendingOrder) -> None:
+        if not 0 <= column < len(COLUMNS):
+            return
+        self.layoutAboutToBeChanged.emit()
+        self._sort_column, self._sort_order = column, order
+        before = self._rows
+        self._rows = self._arranged()
+        # the selection (persistent indexes) follows its trust to its new row
+        new_row = {row[-1]: i for i, row in enumerate(self._rows)}
+        moved = self.persistentIndexList()
+        self.changePersistentIndexList(
+            moved, [self.index(new_row[before[i.row()][-1]], i.column()) for i in moved]
+        )
+        self.layoutChanged.emit()
+
+    def _arranged(self) -> list[tuple]:
+        text = self._name_filter.casefold()
+        rows = [row for row in self._ranked if text in row[1].casefold()]
+        column = self._sort_column
+        rows.sort(key=lambda row: row[column], reverse=self._sort_order == Qt.DescendingOrder)
+        return rows
 
     def rowCount(self, parent=QModelIndex()) -> int:
         return 0 if parent.isValid() else len(self._rows)
@@ -119,44 +179,13 @@ class CandidateModel(QAbstractTableModel):
         return None
 
 
-class CandidateFilter(QSortFilterProxyModel):
-    """Sorts by raw values and keeps the rows whose trust name holds the filter text."""
-
-    def __init__(self, parent=None):
-        super().__init__(parent)
-        self.setSortRole(SORT_ROLE)
-        self.setFilterKeyColumn(1)
-        self.setFilterCaseSensitivity(Qt.CaseInsensitive)
-
-
-class ScoreBarDelegate(QStyledItemDelegate):
-    """Draws a score as a bar behind its number, so the table reads at a glance."""
-
-    BAR = QColor("#56B4E9")
-
-    def paint(self, painter, option, index):
-        value = index.data(SORT_ROLE)
-        if isinstance(value, float):
-            rect = QRectF(option.rect.adjusted(2, 4, -2, -4))
-            rect.setWidth(rect.width() * max(0.0, min(value, 100.0)) / 100.0)
-            painter.save()
-            painter.setPen(Qt.NoPen)
-            painter.setBrush(QBrush(self.BAR))
-            painter.setOpacity(0.45)
-            painter.drawRect(rect)
-            painter.restore()
-        super().paint(painter, option, index)
-
-
 class CandidateTable(QTableView):
     def __init__(self, model: CandidateModel, parent=None):
         super().__init__(parent)
         self.setObjectName("candidates")
         self.setAccessibleName("Candidate trusts")
         self.source = model
-        self.proxy = CandidateFilter(self)
-        self.proxy.setSourceModel(model)
-        self.setModel(self.proxy)
+        self.setModel(model)
         self.setSortingEnabled(True)
         self.sortByColumn(0, Qt.AscendingOrder)
         self.setSelectionBehavior(QAbstractItemView.SelectRows)
@@ -175,6 +204,7 @@ class CandidateTable(QTableView):
         delegate = ScoreBarDelegate(self)
         for column in SCORE_COLUMNS:
             self.setItemDelegateForColumn(column, delegate)
+        self._trust_code = self.selected_code  # bind() makes it the session's
 
     def bind(self, session) -> None:
         """Rows from the session's ranking, the selection from its selected trust; a click selects a trust.
@@ -195,6 +225,13 @@ class CandidateTable(QTableView):
 
         session.subscribe(show, {RANKING, SELECTION})
         self.selectionModel().selectionChanged.connect(selected)
+        self._trust_code = lambda: session.trust_code
+
+    def filter_names(self, text: str) -> None:
+        """Show only the trusts whose name holds `text`; the selected trust is selected whenever it is shown."""
+        code = self._trust_code()
+        self.source.set_name_filter(text)
+        self.select_code(code)
 
     def selected_code(self) -> str | None:
         rows = self.selectionModel().selectedRows()
@@ -205,7 +242,5 @@ class CandidateTable(QTableView):
         if row is None:
             self.clearSelection()
             return
-        index = self.proxy.mapFromSource(self.source.index(row, 0))
-        if index.isValid():
-            self.selectRow(index.row())
-            self.scrollTo(index)
+        self.selectRow(row)
+        self.scrollTo(self.source.index(row, 0))

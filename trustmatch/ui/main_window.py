@@ -75,7 +75,7 @@ class MainWindow(QMainWindow):
         self.table_filter.setAccessibleName("Filter candidate trusts by name")
         self.table_filter.setPlaceholderText("Filter trusts by name")
         self.table_filter.setClearButtonEnabled(True)
-        self.table_filter.textChanged.connect(self.table.proxy.setFilterFixedString)
+        self.table_filter.textChanged.connect(self.table.filter_names)
         self.table_title = QLabel("Choose a school to rank the trusts")
         self.table_title.setObjectName("tableTitle")
         self.table_title.setWordWrap(True)  # the core's notices can run to two lines
