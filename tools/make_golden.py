@@ -29,6 +29,8 @@ SCHOOLS = {
     143283: "Church of England primary already in a trust (Portbury)",
     100000: "Church of England primary, inner London (The Aldgate School)",
     120115: "small rural Church of England primary (Billesdon)",
+    124709: "Church of England primary near another diocese's diocesan trust (Moulton, St Edmundsbury; Ely's 5.6 km)",
+    120524: "Church of England primary near another diocese's diocesan trust (Gonerby Hill Foot, Lincoln; Southwell's)",
     115111: "small Church of England primary, rolls partly unrecorded nearby (White Notley)",
     101549: "Jewish primary (Sinai)",
     101574: "Muslim primary (Islamia, Brent)",

@@ -128,6 +128,32 @@ def test_a_cancelled_batch_keeps_finished_files_and_no_parts(dataset, engine, tm
     assert len(left) == 2 and not any(name.endswith(PART_SUFFIX) for name in left)
 
 
+@pytest.mark.parametrize("processes", [1, 2])
+def test_a_combined_csv_is_written_as_it_comes_and_only_whole(dataset, engine, tmp_path, processes):
+    from trustmatch.export.files import ExportProblem
+    from trustmatch.progress import Cancelled, Task
+
+    rows = [dataset.index_of_urn(u) for u in (113105, 100000)] + list(range(0, 1200, 12))
+    job = Job("csv", tmp_path, PRESETS["balanced"], Filters(), 3, paths.bundled_dataset())
+    sizes = []
+
+    def watch(fraction, message):  # the unfinished file grows on disk while the workers go on
+        sizes.extend(p.stat().st_size for p in tmp_path.glob(f"*{PART_SUFFIX}"))
+        if fraction > 0.5:
+            task.cancel()
+
+    task = Task(watch)
+    with pytest.raises(Cancelled):
+        export_schools(dataset, engine, rows, job, task, combined=True, processes=processes)
+    assert list(tmp_path.iterdir()) == []  # cancelled: neither the file nor its temporary part
+    assert len(set(sizes)) > 1
+
+    nowhere = Job("csv", tmp_path, PRESETS["balanced"], Filters(max_km=1), 3, paths.bundled_dataset())
+    with pytest.raises(ExportProblem, match="No school could be exported"):
+        export_schools(dataset, engine, rows[:3], nowhere, combined=True, processes=processes)
+    assert list(tmp_path.iterdir()) == []
+
+
 def test_a_worker_that_cannot_start_reports_instead_of_hanging(tmp_path):
     # multiprocessing.Pool restarts a worker whose initializer raises, for ever: the error must wait for a job
     from trustmatch.data.dataset import DatasetProblem

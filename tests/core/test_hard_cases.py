@@ -81,6 +81,27 @@ def test_out_of_diocese_diocesan_trusts_get_little_credit(engine, dataset):
             assert "Diocese of Leicester" in trust.dioceses, trust.name
 
 
+def test_a_diocesan_trust_counts_as_such_only_in_its_own_dioceses(engine, dataset):
+    """The Diocese of Ely trust has 1 of its 39 schools in St Edmundsbury and Ipswich: for a CofE school of that
+    diocese (Moulton, 5.6 km away) it is not the diocesan trust.  The Durham and Newcastle trust has 4 of its 21
+    in Newcastle: for a Newcastle school (St Paul's, Newcastle upon Tyne) it is."""
+    cases = [(124709, "2905", False), (108502, "16868", True)]
+    ely_school = next(
+        r for r in range(len(dataset))
+        if dataset.columns["diocese"][r] == "Diocese of Ely" and dataset.columns["faith"][r] == "cofe"
+    )
+    for urn, code, credited in cases + [(dataset.columns["urn"][ely_school], "2905", True)]:
+        evaluation = engine.evaluate(dataset.index_of_urn(urn))
+        k = engine.position[code]
+        assert evaluation.signals["diocesan_trust"][k] == float(credited), (urn, code)
+        reason = evaluation.rank(BALANCED, LIFTED).candidate_for(code).reasons["ethos"]
+        if credited:
+            assert "a diocesan trust of that diocese" in reason, reason
+        else:
+            assert "a diocesan trust whose schools are mostly in another diocese" in reason, reason
+            assert "1 of them in the Diocese of St Edmundsbury and Ipswich" in reason, reason
+
+
 # --- distance ------------------------------------------------------------------------
 
 

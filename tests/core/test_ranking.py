@@ -8,7 +8,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trustmatch.fit.criteria import CRITERIA
-from trustmatch.fit.ranking import PRESETS, Filters, RankingProblem, parse_weights
+from trustmatch.fit.ranking import _ROBUSTNESS_FACTORS, PRESETS, Filters, RankingProblem, parse_weights
 
 BALANCED = PRESETS["balanced"]
 weights_strategy = st.fixed_dictionaries({name: st.floats(0.01, 10.0) for name in CRITERIA})
@@ -186,3 +186,29 @@ def test_a_trust_the_filters_hide_still_has_a_candidate_row(engine, dataset):
     assert ranking.candidate_for(listed.trust_code).rank == 1
     with pytest.raises(KeyError):
         ranking.candidate_for("no such trust")
+
+
+def test_counts_and_robustness_match_a_direct_count(engine, dataset):
+    """The engine reuses per-kind counts and searches the robustness threshold among the leaders first: both
+    must give exactly what counting every trust's schools, and ranking every draw in full, gives."""
+    cols = dataset.columns
+    in_mat = [r for r in range(len(dataset)) if cols["trust_type"][r] == "MAT"][::400]
+    others = [r for r in range(len(dataset)) if cols["trust_type"][r] != "MAT"][::900]
+    for row in in_mat + others:
+        ev = engine.evaluate(row)
+        for k in range(0, len(engine.codes), 37):
+            members = [m for m in engine.candidates[k].members if m != row]
+            assert ev.n[k] == len(members)
+            assert ev.in_la[k] == sum(cols["la_code"][m] == cols["la_code"][row] for m in members)
+            same_phase = sum(cols["phase_group"][m] == cols["phase_group"][row] for m in members)
+            assert ev.same_phase[k] == same_phase
+            assert ev.known_rolls[k] == sum(not np.isnan(dataset.pupils[m]) for m in members)
+        for filters in (Filters(), Filters(max_km=None, compatible_only=False)):
+            ranking = ev.rank({"ethos": 1, "geography": 3, "phase": 0.5, "capacity": 2}, filters)
+            samples = ranking.weights * _ROBUSTNESS_FACTORS
+            samples /= samples.sum(axis=1, keepdims=True)
+            totals = samples @ ev.log_scores[ranking.order].T
+            top = min(5, len(ranking.order))
+            if top:
+                fifth = np.sort(totals, axis=1)[:, -top][:, None]
+                assert np.array_equal(ranking.robustness, (totals >= fifth).mean(axis=0))

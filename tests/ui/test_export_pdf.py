@@ -133,3 +133,40 @@ def test_a_batch_of_packs_in_worker_processes(dataset, engine, tmp_path):
     assert len(written) == 3 and all(name.endswith(".pdf") for name in written)
     for path in tmp_path.iterdir():
         assert "Candidate trusts for" in poppler("pdfinfo", str(path))
+
+
+def test_map_labels_never_cover_one_another(dataset, engine, qapp):
+    from PySide6.QtCore import QRectF
+    from PySide6.QtGui import QPainter
+
+    image = QImage(round(pdf.mm(pdf.pack.MAP_WIDTH_MM)), round(pdf.mm(pdf.pack.MAP_HEIGHT_MM)), QImage.Format_RGB32)
+    bounds = QRectF(0, 0, image.width(), image.height())
+    left_out = 0
+    for urn in (OTTERY, 100000):  # a Devon village and the City of London, where a national trust's hubs crowd
+        briefing = content.for_top(dataset, engine, dataset.school_by_urn(urn), PRESETS["balanced"], Filters(), 10)
+        for t in briefing.trusts:
+            painter = QPainter(image)
+            labels = pdf.draw_map(painter, bounds, dataset, briefing.school, t)
+            painter.end()
+            texts = [text for text, _ in labels.placed]
+            assert texts[0] == briefing.school.name  # the school's name always, before any hub's
+            rects = [rect for _, rect in labels.placed]
+            assert all(bounds.contains(r) for r in rects)
+            assert not any(a.intersects(b) for i, a in enumerate(rects) for b in rects[i + 1 :]), t.name
+            left_out += min(len(t.shape.hubs), 8) - (len(texts) - 1)
+    assert left_out > 0  # some maps were crowded: their lesser hubs' names were left out, not piled up
+
+
+def test_the_member_table_repeats_its_header_on_the_next_page(pack, top5):
+    pages = poppler("pdftotext", "-layout", str(pack), "-").split("\f")
+    header = re.compile(r"^School\s+Phase\s+Religious character\s+Town\s+Pupils\s+km$", re.M)
+    continued = 0
+    for number, page in enumerate(pages[1:], start=1):
+        previous = pages[number - 1]
+        if header.search(previous) and "Its schools nearest to" in previous and "Method and sources" not in page:
+            # a table that starts near a page's foot goes on over the page: its header comes again first
+            first_rows = [line for line in page.splitlines() if line.strip()][:1]
+            if first_rows and not first_rows[0].startswith(tuple(f"{i}. " for i in range(1, 11))):
+                continued += 1
+                assert header.match(first_rows[0].strip()), f"page {number + 1} goes on without the header"
+    assert continued > 0

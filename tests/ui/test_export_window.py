@@ -210,3 +210,22 @@ def test_file_export_shortlist_writes_a_pdf_with_progress_then_a_csv_in_the_same
 
     chosen.close()
     assert unsaved_answers == ["Save the changes to " + s.shortlist.title + "?"]  # the app still asks
+
+
+def test_the_detail_panel_says_what_the_briefing_pack_says(chosen):
+    """One template: the panel's facts, scores and evidence are the pack's, line for line."""
+    from PySide6.QtGui import QTextDocument
+
+    from trustmatch.export import pack
+
+    s = chosen.session
+    s.select_trust(s.ranking.candidate(1).trust_code)
+    chosen._show_detail()
+    panel = chosen.detail.toPlainText().splitlines()
+    body = [line.replace(" [source]", "") for line in panel[panel.index("The trust") :] if line.strip()]
+    briefing = chosen.exports.top_briefing(2)
+    document = QTextDocument()
+    document.setHtml(pack.trust_section(briefing, briefing.trusts[1]))
+    in_pack = set(document.toPlainText().splitlines())
+    assert len(body) > 40 and [line for line in body if line not in in_pack] == []
+    assert "Perceived benefits and obstacles of joining a trust" in body and "Robustness" in body

@@ -169,12 +169,17 @@ def _pool(job: Job, dataset, engine, processes: int):
     return context.Pool(processes, initializer=_start_worker, initargs=(job,))
 
 
-def _processes(job: Job, count: int, processes: int | None) -> int:
+def _processes(job: Job, count: int, processes: int | None, combined: bool) -> int:
     if processes is not None:
         return max(1, processes)
     if count < PARALLEL_FROM[job.fmt]:
         return 1
-    return max(1, min(os.cpu_count() or 1, count // CHUNK[job.fmt]))
+    cores = os.cpu_count() or 1
+    if not combined and job.fmt != "pdf":
+        # A small file per school spends as long waiting for the disk (each is synced) as being made:
+        # twice as many workers as cores keep the cores busy meanwhile.
+        cores *= 2
+    return max(1, min(cores, count // CHUNK[job.fmt]))
 
 
 def _run(job: Job, dataset, engine, chunks: list[list[int]], work, local, task: Task, processes: int, on_result):
@@ -230,7 +235,7 @@ def export_schools(
             outcomes.append(outcome)
             on_outcome(outcome)
 
-    count = _processes(job, len(rows), processes)
+    count = _processes(job, len(rows), processes, combined)
     if not combined:
         planned = [job.folder / school_filename(dataset.school(r), SUFFIX[job.fmt]) for r in rows]
         try:
@@ -255,26 +260,27 @@ def export_schools(
         raise UserError("PDF briefing packs are one per school; --combined is for CSV and Excel.")
     path = job.folder / combined_filename(job.fmt, len(rows))
     if job.fmt == "csv":
-        texts: list[str] = []
+        # Each block is written as it comes (in the order asked), so the disk works while the workers rank
+        # and memory stays flat; a failure or cancel removes the unfinished file (atomic_file).
+        with csvfile.blocks(path) as add:
 
-        def gather(result) -> None:
-            text, results = result
-            texts.append(text)
-            keep(results)
+            def gather(result) -> None:
+                text, results = result
+                add(text)
+                keep(results)
 
-        _run(
-            job,
-            dataset,
-            engine,
-            _chunks(rows, CHUNK["csv"]),
-            _work_csv,
-            lambda chunk: csv_block(dataset, engine, job, chunk),
-            task,
-            count,
-            gather,
-        )
-        _some_succeeded(outcomes)
-        csvfile.write_chunks(path, texts)
+            _run(
+                job,
+                dataset,
+                engine,
+                _chunks(rows, CHUNK["csv"]),
+                _work_csv,
+                lambda chunk: csv_block(dataset, engine, job, chunk),
+                task,
+                count,
+                gather,
+            )
+            _some_succeeded(outcomes)
     else:
         briefings = []
         for i, row in enumerate(rows):

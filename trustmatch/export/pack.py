@@ -11,6 +11,7 @@ from __future__ import annotations
 from html import escape
 
 from trustmatch.export import briefing as content
+from trustmatch.export import trust_html
 from trustmatch.fit.criteria import CRITERIA
 
 MAP_WIDTH_MM, MAP_HEIGHT_MM = 174, 100
@@ -37,8 +38,7 @@ def _e(value) -> str:
     return escape(str(value))
 
 
-def _rows(pairs) -> str:
-    return "".join(f"<tr><td class='label'>{_e(k)}</td><td>{v}</td></tr>" for k, v in pairs)
+_rows = trust_html.rows
 
 
 def _school_line(school) -> str:
@@ -97,19 +97,12 @@ def cover(b) -> str:
     return "".join(parts)
 
 
-def _counts(mapping: dict[str, int], limit: int = 6) -> str:
-    items = list(mapping.items())
-    text = ", ".join(f"{_e(k)} {v}" for k, v in items[:limit])
-    return (text + (f", and {len(items) - limit} more" if len(items) > limit else "")) or "none"
-
-
 def trust_section(b, t) -> str:
     c, trust, shape = t.candidate, t.trust, t.shape
     heading = f"{c.rank}. {_e(t.name)}" if c.rank is not None else _e(t.name)
     parts = [
         f"<h1 style='page-break-before: always'>{heading}</h1>",
         f"<p>Group UID {_e(t.code)} &middot; <b>total {c.total:.0f} of 100</b>, {_rank(c)}"
-        + (f" &middot; robust in {c.robustness * 100:.0f}% of nearby weightings" if c.robustness is not None else "")
         + (" &middot; <i>the school's current trust, scored without it</i>" if c.is_current_trust else "")
         + "</p>",
         f"<p><img src='map:{_e(t.code)}' width='{MAP_WIDTH_MM}' height='{MAP_HEIGHT_MM}'></p>",
@@ -126,40 +119,11 @@ def trust_section(b, t) -> str:
             parts.append(_rows([("Notes", _e(t.note.notes).replace("\n", "<br>"))]))
         parts.append("</table>")
 
-    fsm = f"{trust.fsm_pct:.1f}%" if trust.fsm_pct is not None else "not recorded"
-    hubs = ", ".join(f"{_e(h.name)} ({h.size})" for h in shape.hubs[:6])
-    more = f", and {shape.hub_count - 6} more" if shape.hub_count > 6 else ""
-    parts += [
-        "<h2>The trust</h2><table cellpadding='2' cellspacing='0'>",
-        _rows(
-            [
-                ("Schools", f"{trust.school_count} ({_counts(trust.schools_by_phase)})"),
-                ("Pupils", f"{trust.pupils:,} in places for {trust.capacity:,}; free school meals {fsm}"),
-                ("Religious character", _counts(trust.religious_characters)),
-                ("Dioceses", _counts(trust.dioceses)),
-                ("Local authorities", _counts(trust.las)),
-                ("Regions", _counts(trust.regions)),
-                ("Hubs", f"{shape.hub_count}: {hubs}{more}; spread {shape.spread_km:.0f} km"),
-            ]
-        ),
-        "</table>",
-        f"<h2>Why it scores as it does</h2>{TABLE}",
-        "<tr><th>Criterion</th><th class='score'>Weight</th><th class='score'>Score</th><th></th><th>Reason</th></tr>",
-    ]
-    for name in CRITERIA:
-        score = c.scores[name]
-        parts.append(
-            f"<tr><td class='label'>{name.capitalize()}</td><td class='score'>{b.weights[name]:g}</td>"
-            f"<td class='score'>{score:.0f}</td><td><img src='bar:{score:.1f}' width='22' height='3'></td>"
-            f"<td>{_e(c.reasons[name])}</td></tr>"
-        )
-    parts.append("</table>")
-
-    parts.append(evidence_html(t.evidence))
+    parts.append(trust_html.trust_body(trust, c, shape, t.evidence, weights=b.weights, bars=True))
     parts.append(f"<h2>Its schools nearest to {_e(b.school.name)}</h2>")
     parts.append(
-        f"{TABLE}<tr><th>School</th><th>Phase</th><th>Religious character</th><th>Town</th>"
-        "<th class='num'>Pupils</th><th class='num'>km</th></tr>"
+        f"{TABLE}<thead><tr><th>School</th><th>Phase</th><th>Religious character</th><th>Town</th>"
+        "<th class='num'>Pupils</th><th class='num'>km</th></tr></thead>"  # a header row repeated on each page
     )
     for school, km in t.members[:MEMBERS_LISTED]:
         pupils = f"{school.pupils:,}" if school.pupils is not None else "-"
@@ -172,35 +136,6 @@ def trust_section(b, t) -> str:
         parts.append(
             f"<p class='small'>And {len(t.members) - MEMBERS_LISTED} more; the Excel export lists them all.</p>"
         )
-    return "".join(parts)
-
-
-def evidence_html(content) -> str:
-    """The evidence under its headings, each item with its source and what the register says of this trust."""
-    parts = [
-        "<h2>What the evidence says about joining a trust, and this trust</h2>",
-        f"<p class='small'><i>{_e(content.caveat)} {_e(content.disclaimer)}</i></p>",
-    ]
-    for heading in content.headings:
-        items = content.under(heading)
-        if not items:
-            continue
-        parts.append(f"<h3>{_e(heading.title)}</h3>")
-        if heading.note:
-            parts.append(f"<p class='small'>{_e(heading.note)}</p>")
-        for item in items:
-            label = {"benefit": "Benefit: ", "obstacle": "Obstacle: "}.get(item.kind, "")
-            figures = "; ".join(
-                f"{f.percent}% {_e(f.text)} ({f.phase}"
-                + (f", {_e(f.source.short)})" if f.source != item.source else ")")
-                for f in item.figures
-            )
-            parts.append(
-                f"<p><b>{label}{_e(item.title)}</b> <span class='small'>[{_e(item.source.short)}]</span>"
-                + (f"<br>{figures}." if figures else "")
-                + (f"<br><span class='small'>This trust: {_e(item.this_trust)}</span>" if item.this_trust else "")
-                + "</p>"
-            )
     return "".join(parts)
 
 

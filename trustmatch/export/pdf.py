@@ -137,17 +137,61 @@ def _pen(color: QColor, width_mm: float, style=Qt.SolidLine) -> QPen:
     return pen
 
 
-def _label(painter: QPainter, point: QPointF, text: str, size_pt: float = 6.5, bold: bool = False) -> None:
+def _label(painter: QPainter, baseline: QPointF, text: str, font: QFont) -> None:
     """Text with a white halo, so it reads over boundaries and dots alike."""
-    font = pdf_font(pixel_size=round(size_pt * RESOLUTION / 72), bold=bold)  # a path's text: device units
     path = QPainterPath()
-    path.addText(point, font, text)
+    path.addText(baseline, font, text)
     painter.strokePath(path, _pen(QColor("white"), 0.7))
     painter.fillPath(path, INK)
 
 
-def draw_map(painter: QPainter, rect: QRectF, dataset, school, brief) -> None:
-    """The trust's schools around the school, with boundaries, hub names and a scale bar, all as vector paths."""
+def _points(size_pt: float) -> int:
+    return round(size_pt * RESOLUTION / 72)  # a path's text is sized in device units, not points
+
+
+class MapLabels:
+    """Puts each label beside its point where it covers no label placed before it, or leaves it out.
+
+    Labels come most important first (the school, then hubs by size), so a
+    crowded map loses its smallest hubs' names rather than showing a tangle.
+    """
+
+    def __init__(self, painter: QPainter, bounds: QRectF):
+        self.painter = painter
+        self.bounds = bounds
+        self.taken: list[QRectF] = []  # what labels and marks already cover
+        self.placed: list[tuple[str, QRectF]] = []
+
+    def reserve(self, rect: QRectF) -> None:
+        self.taken.append(rect)
+
+    def place(self, point: QPointF, text: str, size_pt=6.5, bold=False, clear_mm=1.2, above_first=False) -> bool:
+        """Label `point`, keeping `clear_mm` from it (beside, or above and below); False if there is no room."""
+        font = pdf_font(pixel_size=_points(size_pt), bold=bold)
+        metrics = QFontMetricsF(font)
+        width, ascent, descent = metrics.horizontalAdvance(text), metrics.ascent(), metrics.descent()
+        clear, halo = mm(clear_mm), mm(0.4)
+        up, down = -clear * 0.3 - descent - halo, clear * 0.3 + ascent + halo  # baselines just above, just below
+        right, left = clear + halo, -clear - halo - width
+        beside = [(right, up), (right, down), (left, up), (left, down)]
+        centred = [(-width / 2, -clear - descent - halo), (-width / 2, clear + ascent + halo)]  # above, below
+        for dx, dy in centred + beside if above_first else beside + centred:
+            baseline = QPointF(point.x() + dx, point.y() + dy)
+            rect = QRectF(
+                baseline.x() - halo, baseline.y() - ascent - halo, width + 2 * halo, ascent + descent + 2 * halo
+            )
+            if self.bounds.contains(rect) and not any(rect.intersects(r) for r in self.taken):
+                _label(self.painter, baseline, text, font)
+                self.taken.append(rect)
+                self.placed.append((text, rect))
+                return True
+        return False
+
+
+def draw_map(painter: QPainter, rect: QRectF, dataset, school, brief) -> MapLabels:
+    """The trust's schools around the school, with boundaries, hub names and a scale bar, all as vector paths.
+
+    Returns the labels it placed (what they say and where), for the tests."""
     rows = [s.index for s, _ in brief.members]
     points = np.vstack([dataset.xy[rows], dataset.xy[[school.index]]]) if rows else dataset.xy[[school.index]]
     view = _extent(points, rect.width() / rect.height())
@@ -196,20 +240,12 @@ def draw_map(painter: QPainter, rect: QRectF, dataset, school, brief) -> None:
         painter.setBrush(Qt.NoBrush)
         painter.drawEllipse(to_page(*dataset.xy[nearest]), dot * 2.2, dot * 2.2)
 
-    # hub names at their centres (the biggest first, at most eight)
-    for hub in brief.shape.hubs[:8]:
-        at = to_page(*hub.centre)
-        if rect.contains(at):
-            _label(painter, at + QPointF(mm(1.6), -mm(1.2)), f"{hub.name} ({hub.size})")
-
-    # the school: a black square with a white edge, labelled
+    # the school: a black square with a white edge
     side = mm(3.2)
     painter.setPen(_pen(QColor("white"), 0.4))
     painter.setBrush(QBrush(INK))
-    painter.drawRect(QRectF(centre.x() - side / 2, centre.y() - side / 2, side, side))
-    font = pdf_font(pixel_size=round(7 * RESOLUTION / 72), bold=True)
-    above = QFontMetricsF(font).horizontalAdvance(school.name) / 2  # centred above the square
-    _label(painter, centre + QPointF(-above, -side * 0.9), school.name, 7, bold=True)
+    square = QRectF(centre.x() - side / 2, centre.y() - side / 2, side, side)
+    painter.drawRect(square)
 
     # scale bar, bottom left
     km = _scale_km(view.width() / 1000)
@@ -219,13 +255,24 @@ def draw_map(painter: QPainter, rect: QRectF, dataset, school, brief) -> None:
     painter.drawLine(start, end)
     painter.drawLine(start, start - QPointF(0, mm(1.2)))
     painter.drawLine(end, end - QPointF(0, mm(1.2)))
-    _label(painter, start - QPointF(0, mm(2)), f"{km} km")
+    _label(painter, start - QPointF(0, mm(2)), f"{km} km", pdf_font(pixel_size=_points(6.5)))
+
+    # names: the school's, then its hubs' (the biggest first, at most eight), none over another
+    labels = MapLabels(painter, rect)
+    labels.reserve(square)
+    labels.reserve(QRectF(start.x(), start.y() - mm(5), max(end.x() - start.x(), mm(12)), mm(6)))  # the scale bar
+    labels.place(centre, school.name, 7, bold=True, clear_mm=2.2, above_first=True)
+    for hub in brief.shape.hubs[:8]:
+        at = to_page(*hub.centre)
+        if rect.contains(at):
+            labels.place(at, f"{hub.name} ({hub.size})")
 
     painter.setClipping(False)
     painter.setPen(_pen(INK, 0.3))
     painter.setBrush(Qt.NoBrush)
     painter.drawRect(rect)
     painter.restore()
+    return labels
 
 
 def draw_bar(painter: QPainter, rect: QRectF, score: float) -> None:

@@ -41,6 +41,10 @@ SCRUTINY_PUPILS = 2_000
 # Counts enter as log(1 + min(count, COUNT_CAP)): beyond ten, one more school changes little.
 COUNT_CAP = 10
 REACH_KM = 10.0  # "within reach" for the counts, the same 10 km as the hub radius
+# A trust named as a diocesan trust is a school's diocesan trust when at least this share of its schools share
+# the school's character and diocese (the Durham and Newcastle trust has 4 of its 21 in Newcastle; the Ely
+# trust 1 of 39 in St Edmundsbury and Ipswich).
+DIOCESAN_HOME_SHARE = 0.15
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,9 @@ SIGNALS: dict[str, Signal] = {
     "same_faith": Signal("ethos", 0.0, 1.0, "share of its schools sharing the school's religious character"),
     "same_diocese": Signal("ethos", 0.0, 1.0, "share sharing the character and one of the school's dioceses"),
     "diocese_present": Signal("ethos", 0.0, 1.0, "1 if it has such a school of the same diocese"),
-    "diocesan_trust": Signal("ethos", 0.0, 1.0, "1 if its name says it is a diocesan trust and it has such a school"),
+    "diocesan_trust": Signal(
+        "ethos", 0.0, 1.0, "1 if its name says it is a diocesan trust and 15% or more of its schools are such schools"
+    ),
     "other_faith": Signal("ethos", 0.0, 1.0, "share of its schools with a religious character not the school's"),
     "phase_share": Signal("phase", 0.0, 1.0, "share of its schools of the school's phase (related phases count part)"),
     "phase_present": Signal("phase", 0.0, 1.0, "1 if it has a school of the same phase"),

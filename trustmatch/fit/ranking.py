@@ -256,8 +256,13 @@ class FitEngine:
         self.sizes = np.array([t.school_count for t in self.candidates], dtype=np.float64)
         self.starts = group_starts([t.school_count for t in self.candidates])
         self.member_xy = dataset.xy[rows]
+        # Coordinates in km, one contiguous array per axis: the distances are the one sum over every member
+        # that depends on where the school is, so they are made as cheap as possible.
+        self.member_x, self.member_y = (np.ascontiguousarray(self.member_xy[:, a]) / 1000.0 for a in (0, 1))
+        self.member_index = {int(r): i for i, r in enumerate(rows)}  # a school is in at most one trust
         phase_index = {p: i for i, p in enumerate(PHASE_GROUPS)}
         self.member_phase = np.array([phase_index[cols["phase_group"][r]] for r in rows], dtype=np.int64)
+        self.member_affinity = _AFFINITY[:, self.member_phase]  # phase groups x members
         # Characters, dioceses and local authorities as small integers: comparing ints is ~10x faster than strings.
         faiths, faith_of = _distinct(cols["faith"])
         self.faith_bits = np.array([faith_bits(f) for f in faiths], dtype=np.int64)[faith_of]
@@ -279,6 +284,13 @@ class FitEngine:
         both = ~np.isnan(pupils) & ~np.isnan(capacity) & (np.nan_to_num(capacity) > 0)
         self.member_both = both
         self.pupils = group_reduce(np.add, self.member_pupils, self.starts)
+        self.known_rolls = group_reduce(np.add, self.member_known_roll.astype(np.float64), self.starts)
+        self.both_counted = group_reduce(np.add, both.astype(np.float64), self.starts)
+        self.member_catholic = self.member_faith == CHURCH_BITS["catholic"]
+        self.catholic = group_reduce(np.add, self.member_catholic.astype(np.float64), self.starts)
+        # Per-trust counts that depend only on what kind of school is scored (its character and dioceses, its
+        # local authority, its phase), not on where it is: counted once per kind and reused (Evaluation).
+        self._counts: dict[tuple, tuple[np.ndarray, ...]] = {}
         self.both_pupils = group_reduce(np.add, np.where(both, pupils, 0.0), self.starts)
         self.both_places = group_reduce(np.add, np.where(both, capacity, 0.0), self.starts)
         # "Recent joins" count from the date the register stands at: a rebuilt register (backtest) says when.
@@ -302,6 +314,19 @@ class FitEngine:
 
     def evaluate(self, row: int) -> Evaluation:
         return Evaluation(self, row)
+
+    def counts(self, key: tuple, flags) -> tuple[np.ndarray, ...]:
+        """Per-trust counts of the member flags `flags(members)` gives (a tuple of arrays), kept per `key`.
+
+        `flags` takes a slice or index of the members, so that the school's own
+        flags can be taken off its own trust's counts (Evaluation).
+        """
+        found = self._counts.get(key)
+        if found is None:
+            found = self._counts[key] = tuple(
+                group_reduce(np.add, np.asarray(f, dtype=np.float64), self.starts) for f in flags(slice(None))
+            )
+        return found
 
     def dioceses_of(self, row: int) -> set[int]:
         """The school's dioceses; for a joint school, also the other church's diocese where it stands.
@@ -360,11 +385,26 @@ class Evaluation:
 
         own = e.position.get(school.trust_code) if school.trust_type == "MAT" else None
         self.own_trust = own
-        valid = e.member_rows != row  # the school never counts as a member of any trust
-        km = np.hypot(*(e.member_xy - dataset.xy[row]).T) / 1000.0
-        km = np.where(valid, km, np.inf)
+        # The school never counts as a member of any trust: its own place among the members (if it is in a
+        # MAT) is put out of reach, and its flags are taken off its trust's counts (`without`).
+        me = e.member_index.get(row) if own is not None else None
+
+        def without(counts: tuple[np.ndarray, ...], flags) -> list[np.ndarray]:
+            counts = [c.copy() for c in counts]
+            if me is not None:
+                for c, f in zip(counts, flags([me])):
+                    c[own] -= float(np.asarray(f)[0])
+            return counts
+
+        x, y = dataset.xy[row] / 1000.0
+        dx, dy = e.member_x - x, e.member_y - y
+        km = np.sqrt(dx * dx + dy * dy)
+        if me is not None:
+            km[me] = np.inf
         self.member_km = km
-        n = count(valid)
+        n = e.sizes.copy()
+        if me is not None:
+            n[own] -= 1
         self.n = n
         self.exists = n > 0  # a trust whose only school is this one is no candidate
         per = np.maximum(n, 1.0)
@@ -373,39 +413,57 @@ class Evaluation:
         self.nearest_km = group_reduce(np.minimum, km, starts)
         within = km <= criteria.REACH_KM
         self.within = count(within)
-        in_la = (e.member_la == e.school_la[row]) & valid
-        self.in_la = count(in_la)
+        la = e.school_la[row]
+
+        def la_flags(i):
+            return (e.member_la[i] == la,)
+
+        (self.in_la,) = without(e.counts(("la", la), la_flags), la_flags)
 
         # ethos
         bits = school_faith_bits(school.faith)
         self.faith_group = faith_group(school.faith)
-        if bits:
-            same = (e.member_faith & bits) != 0
-            other = (e.member_faith != 0) & ~same
-            if self.faith_group == "other":
-                other &= ~((e.member_faith & CHRISTIAN != 0) & (bits & CHRISTIAN != 0))  # both Christian: not "other"
-        else:
-            same = e.member_faith == 0
-            other = e.member_faith != 0
-        same &= valid
-        other &= valid
         self.dioceses = e.dioceses_of(row) if bits else set()
-        if self.dioceses:
-            wanted = np.array(sorted(self.dioceses))
-            same_diocese = same & (np.isin(e.member_diocese[0], wanted) | np.isin(e.member_diocese[1], wanted))
-        else:
-            same_diocese = np.zeros_like(valid)
-        self.same_faith, self.other_faith, self.same_diocese = count(same), count(other), count(same_diocese)
-        self.catholic = count((e.member_faith == CHURCH_BITS["catholic"]) & valid)
+        wanted = sorted(self.dioceses)
+        group = self.faith_group
+
+        def faith_flags(i):
+            member = e.member_faith[i]
+            if bits:
+                same = (member & bits) != 0
+                other = (member != 0) & ~same
+                if group == "other":
+                    other &= ~((member & CHRISTIAN != 0) & (bits & CHRISTIAN != 0))  # both Christian: not "other"
+            else:
+                same = member == 0
+                other = member != 0
+            in_diocese = np.zeros(len(member), dtype=bool)
+            for d in wanted:
+                in_diocese |= (e.member_diocese[0][i] == d) | (e.member_diocese[1][i] == d)
+            return same, other, same & in_diocese
+
+        faith_key = ("faith", bits, group, tuple(wanted))
+        self.same_faith, self.other_faith, self.same_diocese = without(e.counts(faith_key, faith_flags), faith_flags)
+        # A diocesan trust is the school's diocese's own when a fair share of its schools are of that diocese:
+        # a Diocese of Ely trust with one school over the border is not St Edmundsbury's diocesan trust.
+        home = self.same_diocese >= criteria.DIOCESAN_HOME_SHARE * np.maximum(n, 1.0)
+        self.diocesan_of_diocese = e.diocesan & (self.same_diocese > 0) & home
+        (self.catholic,) = without((e.catholic,), lambda i: (e.member_catholic[i],))
 
         # phase
         phase = PHASE_GROUPS.index(school.phase_group)
-        affinity = _AFFINITY[phase][e.member_phase] * valid
+        affinity = e.member_affinity[phase]
         same_phase = affinity >= 1
-        self.relevant = group_reduce(np.add, affinity, starts)
-        self.same_phase = count(same_phase)
-        self.relevant_near = group_reduce(np.add, affinity * within, starts)
-        self.same_phase_near = count(same_phase & within)
+
+        def phase_flags(i):
+            # affinity in tenths (0, 3, 5 or 10): whole numbers, so taking the school's own off is exact
+            return np.rint(affinity[i] * 10), affinity[i] >= 1
+
+        tenths, self.same_phase = without(e.counts(("phase", phase), phase_flags), phase_flags)
+        self.relevant = tenths / 10
+        near = np.where(within, affinity, 0.0)  # the school itself is never within reach (km is inf)
+        self.relevant_near = group_reduce(np.add, near, starts)
+        self.same_phase_near = count(near >= 1)
         self.nearest_same_phase_km = group_reduce(np.minimum, np.where(same_phase, km, np.inf), starts)
         self.specialist_school = school.phase_group in ("special", "alternative provision")
 
@@ -416,16 +474,16 @@ class Evaluation:
         pupils = e.pupils.copy()
         both_pupils, both_places, recent = e.both_pupils.copy(), e.both_places.copy(), e.recent.copy()
         self.own_shape: Shape | None = None
-        if own is not None:
-            i = int(np.flatnonzero(e.member_rows == row)[0])
-            pupils[own] -= e.member_pupils[i]
-            if e.member_both[i]:
+        if me is not None:
+            pupils[own] -= e.member_pupils[me]
+            if e.member_both[me]:
                 both_pupils[own] -= dataset.pupils[row]
                 both_places[own] -= dataset.capacity[row]
-            recent[own] -= float(e.member_recent[i])
+            recent[own] -= float(e.member_recent[me])
         self.pupils = pupils
-        self.known_rolls = count(e.member_known_roll & valid)
-        self.both_counted = count(e.member_both & valid)
+        self.known_rolls, self.both_counted = without(
+            (e.known_rolls, e.both_counted), lambda i: (e.member_known_roll[i], e.member_both[i])
+        )
         self.both_pupils, self.both_places, self.recent = both_pupils, both_places, recent
         self.roll_used = roll
 
@@ -449,7 +507,7 @@ class Evaluation:
         if self.dioceses:
             signals["same_diocese"] = self.same_diocese / per
             signals["diocese_present"] = (self.same_diocese > 0).astype(float)
-            signals["diocesan_trust"] = (e.diocesan & (self.same_diocese > 0)).astype(float)
+            signals["diocesan_trust"] = self.diocesan_of_diocese.astype(float)
         if self.specialist_school:
             signals["specialist"] = signals["phase_present"]
         self.signals = signals
@@ -530,11 +588,17 @@ class Evaluation:
             return np.zeros(0)
         samples = weights * _ROBUSTNESS_FACTORS
         samples /= samples.sum(axis=1, keepdims=True)
-        totals = samples @ self.log_scores[candidates].T  # samples x candidates, log of the total
+        # candidates x samples, the log of each total (this way round numpy's product is several times faster)
+        totals = self.log_scores[candidates] @ samples.T
         top = min(top, len(candidates))
-        # in the top when its total reaches the top-th highest (a tie at that place counts as in)
-        threshold = -np.partition(-totals, top - 1, axis=1)[:, top - 1 : top]
-        return (totals >= threshold).mean(axis=0)
+        # In the top when its total reaches the top-th highest (a tie at that place counts as in).  The
+        # candidates come best first (Ranking), so the top-th highest is looked for among the first few; exact
+        # as long as no later candidate beats it in any draw, which is checked (else all are searched).
+        head = min(len(candidates), 4 * top)
+        threshold = -np.partition(-totals[:head], top - 1, axis=0)[top - 1]
+        if head < len(candidates) and (totals[head:] > threshold).any():
+            threshold = -np.partition(-totals, top - 1, axis=0)[top - 1]
+        return (totals >= threshold).mean(axis=1)
 
 
 class Ranking:
@@ -650,6 +714,10 @@ def _ethos_reason(ev: Evaluation, k: int, n: int) -> str:
         if ev.dioceses:
             names = " or ".join(sorted(_diocese_name(ev.engine, d) for d in ev.dioceses))
             text += f", {diocese} of them in the {names}"
+            if ev.diocesan_of_diocese[k]:
+                text += "; a diocesan trust of that diocese"
+            elif ev.engine.diocesan[k]:
+                text += "; a diocesan trust whose schools are mostly in another diocese"
         if other:
             text += f"; {other} of another religious character"
     if not ev.compatible[k]:

@@ -1,4 +1,8 @@
-"""The detail panel: the selected trust's facts, why it scores as it does, and the DfE evidence beside it."""
+"""The detail panel: the selected trust's facts, why it scores as it does, and the DfE evidence beside it.
+
+The HTML is the briefing pack's own (export.trust_html), so the panel and the PDF
+say the same thing; the panel adds colour and links each source to its citation.
+"""
 
 from __future__ import annotations
 
@@ -7,92 +11,38 @@ from html import escape
 from PySide6.QtCore import Qt
 from PySide6.QtWidgets import QMessageBox, QTextBrowser
 
+from trustmatch.export import trust_html
 from trustmatch.fit import evidence
-from trustmatch.fit.criteria import CRITERIA
+
+STYLE = """
+h1 { font-size: x-large; font-weight: bold; margin-bottom: 2px; }
+h2 { font-size: large; font-weight: bold; margin-top: 10px; margin-bottom: 2px; }
+h3 { font-size: medium; font-weight: bold; color: #1a3d6e; margin-top: 8px; margin-bottom: 0px; }
+th { text-align: left; font-weight: bold; }
+td { padding-right: 4px; }
+.label { font-weight: bold; white-space: nowrap; }
+.score { font-weight: bold; text-align: right; }
+.small { color: #444444; }
+.benefit { color: #00603f; }
+.obstacle { color: #8a3b00; }
+.context { color: #222222; }
+"""
 
 
-def _counts(mapping: dict[str, int], limit: int = 8) -> str:
-    items = list(mapping.items())
-    text = ", ".join(f"{escape(k)} {v}" for k, v in items[:limit])
-    return text + (f", and {len(items) - limit} more" if len(items) > limit else "")
-
-
-KIND_COLOURS = {"benefit": "#00603f", "obstacle": "#8a3b00", "context": "#222222"}
-
-
-def evidence_html(content: evidence.Evidence) -> str:
-    """The evidence section: caveat and disclaimer in plain view, then each heading with its items."""
-    parts = [
-        "<a name='evidence'></a><h3>Perceived benefits and obstacles of joining a trust</h3>",
-        f"<p style='color:#444'><i>{escape(content.caveat)}</i> <a href='source:dfe2021'>[source]</a><br>"
-        f"<i>{escape(content.disclaimer)}</i></p>",
-    ]
-    for heading in content.headings:
-        items = content.under(heading)
-        if not items:
-            continue
-        parts.append(f"<h4 style='color:#1a3d6e'>{escape(heading.title)}</h4>")
-        if heading.note:
-            parts.append(f"<p style='color:#444'><i>{escape(heading.note)}</i></p>")
-        for item in items:
-            label = f"{item.kind.capitalize()}: " if item.kind != "context" else ""
-            parts.append(
-                f"<p><b style='color:{KIND_COLOURS[item.kind]}'>{escape(label + item.title)}</b> "
-                f"<a href='source:{item.source.key}'>[{escape(item.source.short)}]</a>"
-            )
-            for figure in item.figures:
-                parts.append(f"<br>{figure.percent}% {escape(figure.text)} ({figure.phase} schools)")
-                if figure.source != item.source:
-                    parts.append(f" <a href='source:{figure.source.key}'>[{escape(figure.source.short)}]</a>")
-            if item.this_trust:
-                parts.append(f"<br><span style='color:#333'>This trust: {escape(item.this_trust)}</span>")
-            parts.append("</p>")
-    return "".join(parts)
-
-
-def trust_html(school, trust, candidate, shape) -> str:
+def panel_html(school, trust, candidate, shape) -> str:
     """HTML for one trust against the chosen school (school and candidate may be None)."""
     if trust is None:
         return "<p>Choose a school, then a candidate trust, to see why it scores as it does.</p>"
-    parts = [f"<h2>{escape(trust.name)}</h2>"]
+    parts = [f"<h1>{escape(trust.name)}</h1>"]
     parts.append(f"<p>Group UID {escape(trust.code)} &middot; {escape(trust.type)}")
     if candidate is not None:
         parts.append(f" &middot; <b>rank {candidate.rank}, total {candidate.total:.0f}</b>")
         if candidate.is_current_trust:
             parts.append(" &middot; <i>the school's current trust, scored without the school</i>")
     parts.append("</p>")
-    parts.append("<table cellspacing='2'>")
-    phases = ", ".join(f"{n} {p}" for p, n in trust.schools_by_phase.items())
-    fsm = f"{trust.fsm_pct:.1f}%" if trust.fsm_pct is not None else "not recorded"
-    rows = [
-        ("Schools", f"{trust.school_count} ({escape(phases)})"),
-        ("Pupils", f"{trust.pupils:,} in places for {trust.capacity:,}; free school meals {fsm}"),
-        ("Religious character", _counts(trust.religious_characters)),
-        ("Dioceses", _counts(trust.dioceses) or "none"),
-        ("Local authorities", _counts(trust.las)),
-        ("Regions", _counts(trust.regions)),
-    ]
-    if shape is not None:
-        hubs = ", ".join(f"{escape(h.name)} ({h.size})" for h in shape.hubs[:6])
-        more = f", and {shape.hub_count - 6} more" if shape.hub_count > 6 else ""
-        rows.append(("Hubs", f"{shape.hub_count}: {hubs}{more}; spread {shape.spread_km:.0f} km"))
-    parts += [f"<tr><td><b>{k}</b></td><td>{v}</td></tr>" for k, v in rows]
-    parts.append("</table>")
-
-    if candidate is not None:
-        parts.append("<h3>Why it scores as it does</h3><table cellspacing='3'>")
-        for name in CRITERIA:
-            parts.append(
-                f"<tr><td><b>{name.capitalize()}</b></td><td align='right'><b>{candidate.scores[name]:.0f}</b></td>"
-                f"<td>{escape(candidate.reasons[name])}</td></tr>"
-            )
-        parts.append(
-            f"<tr><td><b>Robustness</b></td><td align='right'><b>{candidate.robustness * 100:.0f}%</b></td>"
-            "<td>of nearby weightings keep this trust in the top 5</td></tr></table>"
-        )
-
-    if school is not None and candidate is not None and shape is not None:
-        parts.append(evidence_html(evidence.evidence_for(school, trust, candidate, shape)))
+    scored = school is not None and candidate is not None and shape is not None
+    content = evidence.evidence_for(school, trust, candidate, shape) if scored else None
+    parts.append(trust_html.trust_body(trust, candidate, shape, content, linked=True))
     return "".join(parts)
 
 
@@ -102,11 +52,12 @@ class DetailPanel(QTextBrowser):
         self.setObjectName("detail")
         self.setAccessibleName("Selected trust details")
         self.setOpenLinks(False)
+        self.document().setDefaultStyleSheet(STYLE)
         self.anchorClicked.connect(self._source)
-        self.setHtml(trust_html(None, None, None, None))
+        self.setHtml(panel_html(None, None, None, None))
 
     def show_trust(self, school, trust, candidate, shape) -> None:
-        self.setHtml(trust_html(school, trust, candidate, shape))
+        self.setHtml(panel_html(school, trust, candidate, shape))
 
     def _source(self, url) -> None:
         key = url.toString().removeprefix("source:")
