@@ -18,6 +18,7 @@ CODE_ROLE = int(Qt.UserRole) + 2
 DISPLAY, ALIGNMENT, FONT, TOOLTIP, ACCESSIBLE_TEXT = (
     int(role) for role in (Qt.DisplayRole, Qt.TextAlignmentRole, Qt.FontRole, Qt.ToolTipRole, Qt.AccessibleTextRole)
 )
+ROLES = frozenset({DISPLAY, SORT_ROLE, CODE_ROLE, ALIGNMENT, FONT, TOOLTIP, ACCESSIBLE_TEXT})  # those data() answers
 ALIGN_LEFT = int(Qt.AlignLeft | Qt.AlignVCenter)
 ALIGN_RIGHT = int(Qt.AlignRight | Qt.AlignVCenter)
 
@@ -141,7 +142,10 @@ class CandidateModel(QAbstractTableModel):
         return next((i for i, r in enumerate(self._rows) if r[-1] == code), None)
 
     def data(self, index, role=DISPLAY):
-        # Called for every role of every visible cell on each repaint: plain ints, no enum arithmetic.
+        # Called for every role of every visible cell on each repaint: plain ints, no enum arithmetic,
+        # and the roles the table has nothing for (most of those asked) answered first.
+        if role not in ROLES:
+            return None
         r, column = index.row(), index.column()
         if not (0 <= r < len(self._rows) and 0 <= column < len(COLUMNS)):
             return None
