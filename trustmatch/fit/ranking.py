@@ -374,8 +374,9 @@ class FitEngine:
 
 def _distinct(values: list[str]) -> tuple[list[str], np.ndarray]:
     """The distinct values (in order of first appearance) and, per item, the index of its value."""
-    index: dict[str, int] = {}
-    codes = np.fromiter((index.setdefault(v, len(index)) for v in values), dtype=np.int64, count=len(values))
+    # dict.fromkeys and map run in C: several times faster than a Python loop over every school (engine start)
+    index = {v: i for i, v in enumerate(dict.fromkeys(values))}
+    codes = np.fromiter(map(index.__getitem__, values), dtype=np.int64, count=len(values))
     return list(index), codes
 
 
