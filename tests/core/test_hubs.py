@@ -6,7 +6,7 @@ import itertools
 
 import numpy as np
 
-from trustmatch.fit.graph import hub_groups, links, maximal_cliques
+from trustmatch.fit.graph import SchoolTrustGraph, hub_groups, links, maximal_cliques
 from trustmatch.fit.ranking import PRESETS, Filters
 
 
@@ -80,3 +80,15 @@ def test_maximal_cliques_of_a_small_graph():
     assert sorted(map(sorted, maximal_cliques(adjacent))) == [[1, 2, 3], [3, 4]]
     length = {(1, 2): 1.0, (1, 3): 1.0, (2, 3): 1.0, (3, 4): 1.0}
     assert hub_groups((adjacent, length)) == [(1, 2, 3), (4,)]
+
+
+def test_a_trust_without_the_school_is_kept_and_equals_a_fresh_count(engine, dataset):
+    """Portbury's own trust without Portbury: kept between evaluations, and the same as building it afresh."""
+    row = dataset.index_of_urn(143283)
+    code = dataset.columns["trust_code"][row]
+    first = engine.graph.shape_without(code, row)
+    assert engine.graph.shape_without(code, row) is first
+    fresh = SchoolTrustGraph(dataset).shape_without(code, row)
+    assert first == fresh
+    assert all(row not in hub.members for hub in first.hubs)
+    assert sum(hub.size for hub in first.hubs) == dataset.trusts.by_code(code).school_count - 1

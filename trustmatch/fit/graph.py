@@ -32,6 +32,7 @@ import numpy as np
 # guidance (R. Hill 2017; NGA 2015 "half a lunch break") expects a cluster's
 # schools to sit: road distance runs ~1.3x straight line at 35-40 km/h.
 DEFAULT_RADIUS_KM = 10.0
+WITHOUT_KEPT = 256  # shapes of a school's own trust without it, kept (SchoolTrustGraph.shape_without)
 
 
 @dataclass(frozen=True)
@@ -121,6 +122,7 @@ class SchoolTrustGraph:
         self.dataset = dataset
         self.radius_km = radius_km
         self.shapes = Shapes(self)
+        self._without: dict[tuple[str, int], Shape] = {}
 
     @cached_property
     def _places(self) -> tuple[list[str], np.ndarray]:
@@ -171,8 +173,17 @@ class SchoolTrustGraph:
         return Shape(tuple(hubs), hubs[0].size / len(members), spread)
 
     def shape_without(self, code: str, row: int) -> Shape:
-        """The trust's shape with one school left out (the school being scored)."""
-        return self.shape(code, [m for m in self.dataset.trusts.by_code(code).members if m != row])
+        """The trust's shape with one school left out (the school being scored), kept for the schools last asked
+        about: the window and the benchmarks evaluate the same school again and again, and a large trust's hubs
+        take milliseconds."""
+        shape = self._without.get((code, row))
+        if shape is None:
+            if len(self._without) >= WITHOUT_KEPT:
+                self._without.clear()
+            shape = self._without[code, row] = self.shape(
+                code, [m for m in self.dataset.trusts.by_code(code).members if m != row]
+            )
+        return shape
 
 
 class Shapes(dict):
