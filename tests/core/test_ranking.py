@@ -8,7 +8,16 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from trustmatch.fit.criteria import CRITERIA
-from trustmatch.fit.ranking import _ROBUSTNESS_FACTORS, PRESETS, Filters, RankingProblem, parse_weights
+from trustmatch.fit.graph import place_name
+from trustmatch.fit.ranking import (
+    _ROBUSTNESS_FACTORS,
+    CONVERTER_TYPES,
+    PRESETS,
+    Filters,
+    FitEngine,
+    RankingProblem,
+    parse_weights,
+)
 
 BALANCED = PRESETS["balanced"]
 weights_strategy = st.fixed_dictionaries({name: st.floats(0.01, 10.0) for name in CRITERIA})
@@ -193,6 +202,10 @@ def test_counts_and_robustness_match_a_direct_count(engine, dataset):
     must give exactly what counting every trust's schools, and ranking every draw in full, gives."""
     cols = dataset.columns
     in_mat = [r for r in range(len(dataset)) if cols["trust_type"][r] == "MAT"][::400]
+
+    def town_of(r):
+        return place_name(cols["town"][r], cols["la_name"][r]).casefold(), cols["la_code"][r]
+
     others = [r for r in range(len(dataset)) if cols["trust_type"][r] != "MAT"][::900]
     for row in in_mat + others:
         ev = engine.evaluate(row)
@@ -203,6 +216,11 @@ def test_counts_and_robustness_match_a_direct_count(engine, dataset):
             same_phase = sum(cols["phase_group"][m] == cols["phase_group"][row] for m in members)
             assert ev.same_phase[k] == same_phase
             assert ev.known_rolls[k] == sum(not np.isnan(dataset.pupils[m]) for m in members)
+            assert ev.in_town[k] == sum(town_of(m) == town_of(row) for m in members)
+            assert ev.converters[k] == sum(cols["type"][m] in CONVERTER_TYPES for m in members)
+            if members:  # every school of the real register had opened by its date: the centre of all of them
+                centre = dataset.xy[members].mean(axis=0) / 1000.0
+                assert ev.centre_km[k] == pytest.approx(float(np.hypot(*(centre - dataset.xy[row] / 1000.0))))
         for filters in (Filters(), Filters(max_km=None, compatible_only=False)):
             ranking = ev.rank({"ethos": 1, "geography": 3, "phase": 0.5, "capacity": 2}, filters)
             samples = ranking.weights * _ROBUSTNESS_FACTORS
@@ -230,3 +248,50 @@ def test_the_distance_place_in_a_reason_is_true(engine, dataset):
             nearer = int(np.sum(evaluation.exists & ((km < km[k]) | ((km == km[k]) & earlier))))
             place = "the nearest trust to the school" if nearer == 0 else f"the {_ordinal(nearer + 1)} nearest trust"
             assert place in candidate.reasons["geography"], (urn, candidate.trust_name, place)
+
+
+def test_a_rebuilt_register_counts_no_school_opened_since_in_a_trusts_centre_or_character(dataset):
+    """The backtest's rebuild keeps sponsored academies and free schools that opened in a trust after its date:
+    the centre of the trust's schools and its share of converters count only the schools open by then."""
+    from datetime import date
+
+    from trustmatch.fit.backtest import rebuild_register
+
+    rebuilt, _ = rebuild_register(dataset, date(2022, 7, 18))
+    engine = FitEngine(rebuilt)
+    cols = rebuilt.columns
+    school = dataset.index_of_urn(111456)
+    evaluation = engine.evaluate(school)
+    checked = 0
+    for k, trust in enumerate(engine.candidates):
+        later = [m for m in trust.members if cols["open_date"][m] >= "2022-07-18"]
+        earlier = [m for m in trust.members if cols["open_date"][m] < "2022-07-18"]
+        if not later or not earlier:
+            continue
+        assert all(cols["type"][m] not in CONVERTER_TYPES for m in later)  # converters were taken out
+        centre = rebuilt.xy[earlier].mean(axis=0) / 1000.0
+        assert evaluation.centre_km[k] == pytest.approx(float(np.hypot(*(centre - rebuilt.xy[school] / 1000.0))))
+        assert evaluation.converters[k] == sum(cols["type"][m] in CONVERTER_TYPES for m in earlier)
+        assert evaluation.dated[k] == len(earlier)
+        checked += 1
+    assert checked > 50
+
+
+def test_the_town_and_centre_in_a_reason_are_true(engine, dataset):
+    """The count of the trust's schools in the school's postal town (among those in its local authority; not said
+    when the town is the local authority, as a London borough is) and the distance to the centre of its schools,
+    as the engine measured them: Portbury's "7 in North Somerset (2 in Bristol, the school's postal town)"."""
+    said = 0
+    for urn in (101245, 111456, 120115, 143283):
+        evaluation = engine.evaluate(dataset.index_of_urn(urn))
+        ranking = evaluation.rank(BALANCED, Filters(max_km=None, compatible_only=False))
+        for candidate in ranking.rows(10):
+            k = engine.position[candidate.trust_code]
+            reason = candidate.reasons["geography"]
+            assert f"; the centre of its schools {evaluation.centre_km[k]:.1f} km away" in reason
+            count = int(evaluation.in_town[k])
+            phrase = f" ({count if count else 'none'} in {evaluation.town}, the school's postal town)"
+            assert (phrase in reason) == (evaluation.in_la[k] > 0 and evaluation.town != evaluation.school.la_name)
+            assert count <= evaluation.in_la[k]
+            said += phrase in reason
+    assert said >= 10

@@ -30,9 +30,18 @@ FITTED = {
         "log_distance_rank",
         "in_la_no_faith",
         "log_km_no_faith",
+        "log_km_centre",
+        "in_town",
     ),
     "phase": ("phase_share", "phase_present", "phase_nearby", "specialist", "secondaries"),
-    "capacity": ("log_schools", "school_share", "recent_joins", "growth", "fill"),
+    "capacity": (
+        "log_schools",
+        "school_share",
+        "recent_joins",
+        "growth",
+        "fill",
+        "converter_share",
+    ),
 }
 FITTED_ETHOS = {
     "none": ("same_faith",),
@@ -48,7 +57,7 @@ SET_NOT_FITTED = "other"
 # found chose a trust running a school of their kind, often passing many nearer ones.  The fit puts the signal at
 # about 2; it is set at no less than this, so that a trust with no such school cannot lead a special school's or
 # a pupil referral unit's list on closeness alone (docs/scoring.md: a named departure from the fit).
-AT_LEAST = {("phase", "specialist"): 5.0}
+AT_LEAST = {("phase", "specialist"): 6.0}
 
 FIT_KM = 80.0  # candidates further than this are left out of the fit (none was chosen): it runs ~10x faster
 RIDGE = 0.01

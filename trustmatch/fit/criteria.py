@@ -84,6 +84,9 @@ SIGNALS: dict[str, Signal] = {
     "in_la_no_faith": Signal("geography", 0.0, 1.0, "in_la, for a school with no religious character"),
     "log_km_no_faith": Signal("geography", 0.0, math.inf, "log_km, for a school with no religious character"),
     "secondaries": Signal("phase", 0.0, math.log1p(COUNT_CAP), "for a secondary school: log(1 + its secondaries)"),
+    "converter_share": Signal("capacity", 0.0, 1.0, "share of its schools that converted from maintained schools"),
+    "in_town": Signal("geography", 0.0, 1.0, "1 if the trust has a school in the school's town"),
+    "log_km_centre": Signal("geography", 0.0, math.inf, "log(1 + km to the centre of its schools)"),
 }
 
 FAITH_GROUPS = ("none", "cofe", "catholic", "other")

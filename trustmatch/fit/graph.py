@@ -115,6 +115,21 @@ def hub_groups(graph) -> list[tuple[int, ...]]:
     return groups
 
 
+def place_name(town: str, la_name: str) -> str:
+    """The place a school is in: its postal town, or its borough when the town is "London" (in any case) or not
+    recorded.
+
+    Taken within the local authority wherever a place is compared (hub names, the school's town), so that two
+    towns of one name (Gillingham in Kent and in Dorset) stay apart.
+    """
+    return la_name if town.strip().casefold() in ("", "london") else town
+
+
+def shown_place(name: str) -> str:
+    """A place name as shown: some towns are recorded in capitals ("BRISTOL"), shown as the others are."""
+    return name.title() if name.isupper() else name
+
+
 class SchoolTrustGraph:
     """Hubs and shapes of every trust, computed per trust when first asked for."""
 
@@ -133,10 +148,7 @@ class SchoolTrustGraph:
         town "London" are placed by their borough instead.
         """
         cols = self.dataset.columns
-        names = [
-            cols["la_name"][r] if cols["town"][r] in ("", "London") else cols["town"][r]
-            for r in range(len(self.dataset))
-        ]
+        names = [place_name(t, n) for t, n in zip(cols["town"], cols["la_name"])]
         index: dict[tuple[str, str], int] = {}
         keys = zip(names, cols["la_code"])
         inverse = np.fromiter((index.setdefault(k, len(index)) for k in keys), dtype=np.int64, count=len(names))
@@ -148,8 +160,7 @@ class SchoolTrustGraph:
             )
             / counts[:, None]
         )
-        # some towns are recorded in capitals ("BRISTOL"): shown as the others are
-        return [name.title() if name.isupper() else name for name, _ in unique], centres
+        return [shown_place(name) for name, _ in unique], centres
 
     def places_nearest(self, points: np.ndarray) -> list[str]:
         names, centres = self._places

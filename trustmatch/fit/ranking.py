@@ -16,7 +16,7 @@ import numpy as np
 from trustmatch.data.trusts import group_reduce, group_starts
 from trustmatch.fit import criteria
 from trustmatch.fit.criteria import CRITERIA
-from trustmatch.fit.graph import DEFAULT_RADIUS_KM, SchoolTrustGraph, Shape
+from trustmatch.fit.graph import DEFAULT_RADIUS_KM, SchoolTrustGraph, Shape, place_name, shown_place
 
 PRESETS: dict[str, dict[str, float]] = {
     "balanced": {"ethos": 1, "geography": 1, "phase": 1, "capacity": 1},
@@ -289,6 +289,11 @@ class FitEngine:
         self.school_diocese = pairs[diocese_of].T  # 2 x schools; -1 for none
         self.member_diocese = self.school_diocese[:, rows]
         _, self.school_la = _distinct(cols["la_code"])
+        # The school's town: its postal town within its local authority (its borough in London), as hubs are named.
+        _, self.school_town = _distinct(
+            [(place_name(t, n).casefold(), la) for t, n, la in zip(cols["town"], cols["la_name"], cols["la_code"])]
+        )
+        self.member_town = self.school_town[rows]
         self.member_la = self.school_la[rows]
         pupils, capacity = dataset.pupils[rows], dataset.capacity[rows]
         self.member_pupils = np.nan_to_num(pupils)
@@ -314,6 +319,21 @@ class FitEngine:
         converter = np.array([cols["type"][r] in CONVERTER_TYPES for r in rows], dtype=bool)
         self.member_growth = converter & (opened >= _years_before(self.as_of, GROWTH_YEARS)) & (opened < self.as_of)
         self.growth = group_reduce(np.add, self.member_growth.astype(np.float64), self.starts)
+        # The trust's character and its centre count only its schools that had opened by that date: a rebuilt
+        # register keeps the sponsored academies and free schools that opened in a trust since.
+        dated = (opened != "") & (opened < self.as_of)
+        self.member_dated = dated
+        self.member_converter = converter & dated
+        self.dated = group_reduce(np.add, dated.astype(np.float64), self.starts)
+        self.converters = group_reduce(np.add, self.member_converter.astype(np.float64), self.starts)
+        # The centre of its schools; of all of them for a trust with none opened by then (a candidate only because
+        # a rebuilt register cannot take out what opened since).  Sums and weights, so that a school can be taken
+        # off its own trust's centre.
+        undated = np.repeat(self.dated == 0, self.sizes.astype(np.int64))
+        self.member_weight = (dated | undated).astype(np.float64)
+        self.centre_w = group_reduce(np.add, self.member_weight, self.starts)
+        self.centre_x = group_reduce(np.add, self.member_weight * self.member_x, self.starts)
+        self.centre_y = group_reduce(np.add, self.member_weight * self.member_y, self.starts)
         # A school with no recorded roll is given the median roll of its phase group (and the reason says so).
         groups, group_of = _distinct(cols["phase_group"])
         known = ~np.isnan(dataset.pupils)
@@ -435,6 +455,13 @@ class Evaluation:
             return (e.member_la[i] == la,)
 
         (self.in_la,) = without(e.counts(("la", la), la_flags), la_flags)
+        town = e.school_town[row]
+        self.town = shown_place(place_name(school.town, school.la_name))
+
+        def town_flags(i):
+            return (e.member_town[i] == town,)
+
+        (self.in_town,) = without(e.counts(("town", town), town_flags), town_flags)
 
         # ethos
         bits = school_faith_bits(school.faith)
@@ -507,6 +534,17 @@ class Evaluation:
         self.distance_rank = np.empty(len(n))
         self.distance_rank[by_distance] = np.arange(1, len(n) + 1)
         self.roll_used = roll
+        # The trust's character (its schools opened by the register's date) and the centre of its schools,
+        # the school itself never counted.
+        self.dated, self.converters = without(
+            (e.dated, e.converters), lambda i: (e.member_dated[i], e.member_converter[i])
+        )
+        centre_x, centre_y, centre_w = without(
+            (e.centre_x, e.centre_y, e.centre_w),
+            lambda i: (e.member_weight[i] * e.member_x[i], e.member_weight[i] * e.member_y[i], e.member_weight[i]),
+        )
+        w = np.maximum(centre_w, 1e-9)
+        self.centre_km = np.where(centre_w > 1e-9, np.hypot(centre_x / w - x, centre_y / w - y), self.nearest_km)
 
         signals = {
             "log_km": np.log1p(self.nearest_km),
@@ -526,6 +564,9 @@ class Evaluation:
             "growth": np.log1p(np.minimum(self.growth, criteria.COUNT_CAP)),
             "log_distance_rank": np.log(self.distance_rank),
             "fill": np.where(both_places > 0, np.clip(both_pupils / np.maximum(both_places, 1.0), 0.0, 1.5), 0.9),
+            "converter_share": self.converters / np.maximum(self.dated, 1.0),
+            "log_km_centre": np.log1p(self.centre_km),
+            "in_town": (self.in_town > 0).astype(float),
         }
         if self.dioceses:
             signals["same_diocese"] = self.same_diocese / per
@@ -771,7 +812,14 @@ def _geography_reason(ev: Evaluation, k: int, n: int, nearest_member: int, hub) 
     within, in_la = int(ev.within[k]), int(ev.in_la[k])
     text += f"; {within} of its {_plural(n, 'school')} within {criteria.REACH_KM:.0f} km"
     text += f", {in_la} in {ev.school.la_name}" if in_la else f", none in {ev.school.la_name}"
-    if "log_distance_rank" in e.model.coefficients.get("geography", {}):
+    fitted = e.model.coefficients.get("geography", {})
+    # the town is counted within the local authority; in a London borough it is the local authority
+    if "in_town" in fitted and in_la and ev.town != ev.school.la_name:
+        in_town = int(ev.in_town[k])
+        text += f" ({in_town if in_town else 'none'} in {ev.town}, the school's postal town)"
+    if "log_km_centre" in fitted:
+        text += f"; the centre of its schools {float(ev.centre_km[k]):.1f} km away"
+    if "log_distance_rank" in fitted:
         place = int(ev.distance_rank[k])
         text += "; the nearest trust to the school" if place == 1 else f"; the {_ordinal(place)} nearest trust"
     if hub is not None:
