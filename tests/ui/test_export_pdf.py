@@ -170,3 +170,29 @@ def test_the_member_table_repeats_its_header_on_the_next_page(pack, top5):
                 continued += 1
                 assert header.match(first_rows[0].strip()), f"page {number + 1} goes on without the header"
     assert continued > 0
+
+
+# Headings of a trust's section that lead what follows them (the evidence headings are the study's own).
+SECTION_HEADINGS = ("The trust", "Why it scores as it does", "Perceived benefits", "What recent joiners said overall",
+                    "Other improvements recent joiners reported", "Obstacles recent joiners reported",
+                    "Why maintained schools had not joined", "Dated guidance on trust size")
+
+
+@pytest.mark.parametrize("urn", [145944, 143283])  # St Edward's CofE Academy; St Mary's CofE Primary, Portbury
+def test_no_heading_is_left_alone_at_the_foot_of_a_page(dataset, engine, tmp_path, qapp, urn):
+    """Their packs had "Its schools nearest to ..." and "What recent joiners said overall" as a page's last line,
+    with the table or the item they lead on the next page."""
+    school = dataset.school_by_urn(urn)
+    briefing = content.for_top(dataset, engine, school, PRESETS["balanced"], Filters(), 10)
+    pages = poppler("pdftotext", "-layout", str(pdf.write(tmp_path / "p.pdf", briefing)), "-").split("\f")
+    table_header = re.compile(r"^School\s+Phase\s+Religious character")
+    for number, page in enumerate(pages, start=1):
+        lines = [line.strip() for line in page.splitlines() if line.strip()]
+        lines = [line for line in lines if not line.startswith("TrustMatch briefing:")]
+        for i, line in enumerate(lines):
+            if line.startswith("Its schools nearest to"):
+                assert any(table_header.match(rest) for rest in lines[i + 1 : i + 4]), (
+                    f"page {number}: the heading of the member schools without its table"
+                )
+            elif line in SECTION_HEADINGS:
+                assert i < len(lines) - 1, f"page {number} ends with the heading '{line}'"

@@ -37,6 +37,7 @@ from PySide6.QtGui import (
 from trustmatch.data.basemap import Basemap
 from trustmatch.export import pack
 from trustmatch.export.files import ExportProblem, write_bytes
+from trustmatch.export.page_breaks import keep_headings_with_next
 from trustmatch.fit.graph import DEFAULT_RADIUS_KM
 
 RESOLUTION = 300  # device units per inch: fine enough for text metrics; the drawing stays vector
@@ -310,18 +311,19 @@ class _Drawings(QPyTextObject):
 # --- the document ------------------------------------------------------------------------
 
 
-def pdf_bytes(briefing, task=None) -> bytes:
-    """The briefing pack as PDF bytes."""
-    ensure_gui()
-    data = QByteArray()
-    buffer = QBuffer(data)
-    buffer.open(QIODevice.WriteOnly)
-    writer = QPdfWriter(buffer)
+def pdf_writer(device, briefing) -> QPdfWriter:
+    """An A4 PDF writer onto `device`, titled for the briefing."""
+    writer = QPdfWriter(device)
     writer.setResolution(RESOLUTION)
     writer.setPageLayout(QPageLayout(QPageSize(QPageSize.A4), QPageLayout.Portrait, MARGINS_MM, QPageLayout.Millimeter))
     writer.setTitle(briefing.title)
     writer.setCreator(f"TrustMatch {briefing.version}")
+    return writer
 
+
+def pack_document(briefing, writer: QPdfWriter) -> tuple[QTextDocument, _Drawings, float, float]:
+    """The pack laid out in pages of the writer's body (the footer's room left out): the document, the
+    drawings it needs kept alive while painted, and the page's width and height in device units."""
     document = QTextDocument()
     document.documentLayout().setPaintDevice(writer)
     drawings = _Drawings(briefing)
@@ -332,8 +334,22 @@ def pdf_bytes(briefing, task=None) -> bytes:
     document.setHtml(pack.pack_html(briefing))
 
     body = writer.pageLayout().paintRectPixels(RESOLUTION)
-    width, height = float(body.width()), float(body.height()) - mm(FOOTER_MM)
+    # A whole number of device units: Qt lays pages out in 1/64ths, and a height it rounds would let each page
+    # start a little off where it is painted, so a line at a page's top was also drawn (clipped) on the page before.
+    width, height = float(body.width()), float(int(body.height() - mm(FOOTER_MM)))
     document.setPageSize(QSizeF(width, height))
+    keep_headings_with_next(document, height)
+    return document, drawings, width, height
+
+
+def pdf_bytes(briefing, task=None) -> bytes:
+    """The briefing pack as PDF bytes."""
+    ensure_gui()
+    data = QByteArray()
+    buffer = QBuffer(data)
+    buffer.open(QIODevice.WriteOnly)
+    writer = pdf_writer(buffer, briefing)
+    document, drawings, width, height = pack_document(briefing, writer)
     pages = document.pageCount()
 
     painter = QPainter()
@@ -348,7 +364,8 @@ def pdf_bytes(briefing, task=None) -> bytes:
                 writer.newPage()
             painter.save()
             painter.translate(0, -page * height)
-            document.drawContents(painter, QRectF(0, page * height, width, height))
+            # a hair short of the next page: Qt also draws (clipped, yet found by a search) a line starting there
+            document.drawContents(painter, QRectF(0, page * height, width, height - 0.5))
             painter.restore()
             painter.setFont(footer_font)
             painter.setPen(QPen(DARK))
