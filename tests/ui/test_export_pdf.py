@@ -196,3 +196,19 @@ def test_no_heading_is_left_alone_at_the_foot_of_a_page(dataset, engine, tmp_pat
                 )
             elif line in SECTION_HEADINGS:
                 assert i < len(lines) - 1, f"page {number} ends with the heading '{line}'"
+
+
+def test_the_footer_never_runs_into_the_page_number(dataset, engine, tmp_path, qapp):
+    """St Mary's Church of England Primary School, Portbury: its footer ran over "Page 4 of 31"."""
+    school = dataset.school_by_urn(143283)
+    briefing = content.for_top(dataset, engine, school, PRESETS["balanced"], Filters(), 1)
+    path = pdf.write(tmp_path / "p.pdf", briefing)
+    boxes = poppler("pdftotext", "-bbox", "-f", "1", "-l", "1", str(path), "-")
+    words_at = [
+        (float(x0), float(x1), float(y0), text)
+        for x0, y0, x1, text in re.findall(r'xMin="([\d.]+)" yMin="([\d.]+)" xMax="([\d.]+)" [^>]*>([^<]*)<', boxes)
+    ]
+    footer_y = max(y for _, _, y, _ in words_at)
+    line = sorted((x0, x1, text) for x0, x1, y, text in words_at if abs(y - footer_y) < 1)
+    assert "Page" in [text for _, _, text in line] and "2025" in [text for _, _, text in line]  # the data date kept
+    assert all(a[1] <= b[0] for a, b in zip(line, line[1:])), f"words overlap: {line}"

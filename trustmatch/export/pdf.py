@@ -342,6 +342,14 @@ def pack_document(briefing, writer: QPdfWriter) -> tuple[QTextDocument, _Drawing
     return document, drawings, width, height
 
 
+def footer(briefing, number: str, width: float, metrics: QFontMetricsF) -> str:
+    """The footer's left part, the school's name shortened where a long one would run into the page number."""
+    after = f" (URN {briefing.school.urn}), {briefing.created_text}; data of {briefing.data_date_text}"
+    room = width - metrics.horizontalAdvance(f"TrustMatch briefing: {after}    {number}")
+    name = metrics.elidedText(briefing.school.name, Qt.ElideRight, max(room, 0.0))
+    return f"TrustMatch briefing: {name}{after}"
+
+
 def pdf_bytes(briefing, task=None) -> bytes:
     """The briefing pack as PDF bytes."""
     ensure_gui()
@@ -357,6 +365,7 @@ def pdf_bytes(briefing, task=None) -> bytes:
         raise ExportProblem("The PDF could not be started (Qt's PDF writer refused).")
     try:
         footer_font = pdf_font(7.5)
+        metrics = QFontMetricsF(footer_font, writer)
         for page in range(pages):
             if task is not None:
                 task.step(page / pages, f"Page {page + 1} of {pages}")
@@ -370,15 +379,10 @@ def pdf_bytes(briefing, task=None) -> bytes:
             painter.setFont(footer_font)
             painter.setPen(QPen(DARK))
             line_y = height + mm(FOOTER_MM) - mm(4)
-            painter.drawText(
-                QRectF(0, line_y, width, mm(4)),
-                Qt.AlignLeft | Qt.AlignVCenter,
-                f"TrustMatch briefing: {briefing.school.name} (URN {briefing.school.urn}), "
-                f"{briefing.created_text}; data of {briefing.data_date_text}",
-            )
-            painter.drawText(
-                QRectF(0, line_y, width, mm(4)), Qt.AlignRight | Qt.AlignVCenter, f"Page {page + 1} of {pages}"
-            )
+            number = f"Page {page + 1} of {pages}"
+            strip = QRectF(0, line_y, width, mm(4))
+            painter.drawText(strip, Qt.AlignLeft | Qt.AlignVCenter, footer(briefing, number, width, metrics))
+            painter.drawText(strip, Qt.AlignRight | Qt.AlignVCenter, number)
     finally:
         painter.end()
     buffer.close()
