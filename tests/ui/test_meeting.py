@@ -4,9 +4,11 @@ from __future__ import annotations
 
 import pytest
 from PySide6.QtCore import Qt
+from PySide6.QtGui import QTextDocument
 from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit, QPushButton, QTextBrowser
 
 from trustmatch.app import shortlist as sl
+from trustmatch.export import trust_html
 from trustmatch.fit.ranking import PRESETS, Filters
 from trustmatch.ui.meeting import MeetingView
 
@@ -218,6 +220,19 @@ def test_trust_pages_show_every_figure_and_no_empty_tie_in(meeting):
         assert "This trust:\n" not in text and not text.rstrip().endswith("This trust:")
         assert item.evidence_content.caveat in text and item.evidence_content.disclaimer in text
     assert several  # an item with more than one figure was on the pages
+
+
+def test_the_evidence_is_the_detail_panels_and_the_packs_own(meeting):
+    """One template (export.trust_html) for the detail panel, the PDF pack and the meeting: the same items, sources,
+    heading notes, caveat and disclaimer, in the same words and order (the meeting had a copy of its own)."""
+    for page, item in enumerate(meeting.trusts, start=1):
+        meeting.go(page)
+        browser = meeting.stack.currentWidget().findChild(QTextBrowser, "scores")
+        shared = QTextDocument()
+        shared.setHtml(trust_html.evidence(item.evidence_content))
+        assert shared.toPlainText().strip() in browser.toPlainText()
+        # in the page's type: the study's headings at 72% of the base size, not the detail panel's
+        assert f"font-size:{round(0.72 * meeting._base)}px" in browser.document().toHtml()
 
 
 def test_neighbouring_pages_are_built_while_idle_and_kept_current(qtbot, meeting, monkeypatch):

@@ -37,6 +37,7 @@ from PySide6.QtWidgets import (
 
 from trustmatch.app import shortlist as sl
 from trustmatch.data.dataset import long_date
+from trustmatch.export import trust_html
 from trustmatch.fit.criteria import CRITERIA
 from trustmatch.ui.controls import EXPLAIN
 from trustmatch.ui.trust_map import TrustMap, basemap_rings
@@ -96,15 +97,29 @@ def _span(text: str, size: float, base: int, style: str = "") -> str:
     return f"<span style='font-size:{round(size * base)}px;{style}'>{text}</span>"
 
 
+def evidence_style(base: int) -> str:
+    """The shared evidence template (export.trust_html) in the page's type: sizes follow `base`."""
+    return (
+        f"h2 {{ font-size: {round(0.8 * base)}px; font-weight: bold; margin-top: {base}px; margin-bottom: 2px; }}"
+        f"h3 {{ font-size: {round(0.72 * base)}px; font-weight: bold; color: {ACCENT};"
+        f" margin-top: {base // 2}px; margin-bottom: 0; }}"
+        f"p {{ font-size: {round(0.64 * base)}px; margin-top: {base // 4}px; margin-bottom: 0; }}"
+        f".small {{ font-size: {round(0.6 * base)}px; color: #333333; }}"
+        f".benefit {{ color: {BENEFIT}; }} .obstacle {{ color: {OBSTACLE}; }} .context {{ color: {INK}; }}"
+    )
+
+
 def scores_html(item: sl.ShortlistedTrust, base: int) -> str:
     """The middle of a trust page: each score with its bar and reason, then the DfE evidence tied to this trust.
 
-    Every figure of every evidence item is shown (with the phase of schools
-    that gave it), the trust's own indicator when the register has one, and the
-    study's caveat and the disclaimer in plain view.  Sizes follow `base`, the
-    page's type size, so the text reads the same as the labels around it.
+    The scores are the meeting's own layout (a heading, a bar the column's
+    width, the reason under it): the detail panel's table of criterion, score
+    and reason would leave the reason a few words a line in a third of a
+    projected screen.  The evidence is the detail panel's and the PDF's own
+    template (export.trust_html), so all three say the same thing; only its
+    type is sized to the page.
     """
-    parts = []
+    parts = [f"<html><head><style>{evidence_style(base)}</style></head><body>"]
     for name in CRITERIA:
         score = item.scores[name]
         parts.append(
@@ -114,30 +129,8 @@ def scores_html(item: sl.ShortlistedTrust, base: int) -> str:
         )
     content = item.evidence_content
     if content is not None and content.items:
-        parts.append(
-            f"<p style='margin-top:{base}px'>"
-            f"{_span('<b>Benefits and obstacles heads named (DfE, 2021)</b>', 0.8, base)}"
-            f"<br>{_span(escape(content.disclaimer), 0.6, base, 'color:#333333')}</p>"
-        )
-        for heading in content.headings:
-            items = content.under(heading)
-            if not items:
-                continue
-            parts.append(
-                f"<p style='margin-top:{base // 2}px; margin-bottom:0'>"
-                f"{_span(f'<b>{escape(heading.title)}</b>', 0.72, base, f'color:{ACCENT}')}</p>"
-            )
-            for ev in items:
-                colour = {"benefit": BENEFIT, "obstacle": OBSTACLE}.get(ev.kind, INK)
-                kind = f"{ev.kind.capitalize()}: " if ev.kind in ("benefit", "obstacle") else ""
-                lines = [_span(f"<b>{escape(kind + ev.title)}</b>", 0.68, base, f"color:{colour}")]
-                lines += [_span(escape(f"{f.percent}% {f.text} ({f.phase} schools)"), 0.64, base) for f in ev.figures]
-                if ev.this_trust:
-                    lines.append(_span(f"<b>This trust:</b> {escape(ev.this_trust)}", 0.64, base))
-                parts.append(f"<p style='margin-top:{base // 4}px; margin-bottom:0'>{'<br>'.join(lines)}</p>")
-        parts.append(
-            f"<p style='margin-top:{base // 2}px'>{_span(escape(content.caveat), 0.6, base, 'color:#333333')}</p>"
-        )
+        parts.append(trust_html.evidence(content))
+    parts.append("</body></html>")
     return "".join(parts)
 
 
