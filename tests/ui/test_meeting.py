@@ -235,6 +235,19 @@ def test_the_evidence_is_the_detail_panels_and_the_packs_own(meeting):
         assert f"font-size:{round(0.72 * meeting._base)}px" in browser.document().toHtml()
 
 
+def test_a_one_school_trust_is_one_school(qtbot, dataset, engine):
+    """The example shortlist's South Cheshire trust has a single school: its page said "1 schools"."""
+    from pathlib import Path
+
+    doc = sl.ShortlistDocument.open(Path(__file__).parents[2] / "docs" / "examples" / "cardinal-newman.trustmatch")
+    view = MeetingView(doc, dataset, engine.evaluate(dataset.index_of_urn(NEWMAN)))
+    qtbot.addWidget(view)
+    page = next(i for i, item in enumerate(view.trusts, start=1) if item.trust.school_count == 1)
+    view.go(page)
+    facts = [label.text() for label in view.stack.currentWidget().findChildren(QLabel) if "pupils" in label.text()]
+    assert facts and facts[0].startswith("1 school, ")
+
+
 def test_neighbouring_pages_are_built_while_idle_and_kept_current(qtbot, meeting, monkeypatch):
     others = set(range(meeting.page_count)) - {meeting.index}
     qtbot.waitUntil(lambda: others <= meeting._laid_out, timeout=20000)

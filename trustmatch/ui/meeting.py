@@ -371,7 +371,8 @@ class MeetingView(QWidget):
 
         facts = []
         if item.trust is not None:
-            facts.append(f"{item.trust.school_count} schools, {item.trust.pupils:,} pupils")
+            count = item.trust.school_count
+            facts.append(f"{count} school{'s' if count != 1 else ''}, {item.trust.pupils:,} pupils")
         if item.candidate is not None:
             facts.append(f"nearest school {item.candidate.nearest_km:.1f} km")
             facts.append(f"rank {item.rank}" if item.rank else "hidden by the current filters")
