@@ -212,3 +212,33 @@ def test_the_footer_never_runs_into_the_page_number(dataset, engine, tmp_path, q
     line = sorted((x0, x1, text) for x0, x1, y, text in words_at if abs(y - footer_y) < 1)
     assert "Page" in [text for _, _, text in line] and "2025" in [text for _, _, text in line]  # the data date kept
     assert all(a[1] <= b[0] for a, b in zip(line, line[1:])), f"words overlap: {line}"
+
+
+@pytest.mark.parametrize("urn", [143283, 111456])  # St Mary's, Portbury; Cardinal Newman Catholic High School
+def test_no_member_school_is_cut_between_two_pages(dataset, engine, qapp, urn):
+    """A member school's two-line name had its first line at one page's foot and its second on the next."""
+    from PySide6.QtCore import QBuffer, QByteArray, QIODevice
+    from PySide6.QtGui import QTextTable
+
+    briefing = content.for_top(dataset, engine, dataset.school_by_urn(urn), PRESETS["balanced"], Filters(), 10)
+    buffer = QBuffer(QByteArray())
+    buffer.open(QIODevice.WriteOnly)
+    document, _drawings, _width, height = pdf.pack_document(briefing, pdf.pdf_writer(buffer, briefing))
+    document.markContentsDirty(0, document.characterCount())  # measured on a layout made afresh
+    layout = document.documentLayout()
+    checked = 0
+    for table in (f for f in document.rootFrame().childFrames() if isinstance(f, QTextTable)):
+        for row in range(table.rows()):
+            pages = set()
+            for column in range(table.columns()):
+                cell = table.cellAt(row, column)
+                block = cell.firstCursorPosition().block()
+                while block.isValid() and block.position() <= cell.lastCursorPosition().position():
+                    top = layout.blockBoundingRect(block).top()
+                    for i in range(block.layout().lineCount()):
+                        line = block.layout().lineAt(i)
+                        pages.add(int((top + line.y() + line.height() / 2) // height))
+                    block = block.next()
+            assert len(pages) <= 1, f"{cell.firstCursorPosition().block().text()} is on pages {sorted(pages)}"
+            checked += 1
+    assert checked > 100

@@ -1,17 +1,24 @@
-"""A page break Qt's rich-text layout does not make on its own: a heading kept with what follows it.
+"""Page breaks Qt's rich-text layout does not make on its own: a heading kept with what follows it, and a
+table row kept whole.
 
-Qt's HTML subset has no `page-break-after: avoid`: laid out on A4, a heading
-("Its schools nearest to ...", "What recent joiners said overall") could end a
-page with its table or paragraph on the next.  After the document is laid out
-at its page size, the first heading left at a page's foot gets a page break
-before it and the layout runs again from there, until none is left.  (The
-layout Qt redoes on its own after a format change stops short of the end of a
-long document, so the rest is marked for layout explicitly.)
+Qt's HTML subset has no `page-break-after: avoid` or `page-break-inside: avoid`:
+laid out on A4, a heading ("Its schools nearest to ...", "What recent joiners
+said overall") could end a page with its table or paragraph on the next, and a
+member school's two-line name could be cut between two pages.  After the
+document is laid out at its page size, the first such place gets a page break
+and the layout runs again from there, until none is left.  (The layout Qt
+redoes on its own after a format change stops short of the end of a long
+document, so the rest is marked for layout explicitly.)
+
+A heading gets a break before it.  A row gets one after the row above it (in
+its first cell): a break before the row, inside its own cells, would send it
+two pages on, as Qt moves the row to the next page and then the break moves its
+text once more.  A table's first row that would be cut moves the whole table.
 """
 
 from __future__ import annotations
 
-from PySide6.QtGui import QTextBlock, QTextCursor, QTextDocument, QTextFormat
+from PySide6.QtGui import QTextBlock, QTextCursor, QTextDocument, QTextFormat, QTextTable
 
 MAX_BREAKS = 500  # a guard: a pack has a few per trust
 
@@ -35,12 +42,34 @@ def _next_with_text(block: QTextBlock) -> QTextBlock:
     return block
 
 
-def heading_left_alone(document: QTextDocument, page_height: float, start: int = 0) -> QTextBlock | None:
-    """The first heading at or after position `start` whose last line ends a page that what follows it does not
-    start on."""
+def _row_pages(document: QTextDocument, table: QTextTable, row: int, page_height: float) -> list[int]:
+    pages = []
+    for column in range(table.columns()):
+        cell = table.cellAt(row, column)
+        block, end = cell.firstCursorPosition().block(), cell.lastCursorPosition().position()
+        while block.isValid() and block.position() <= end:
+            pages += _line_pages(document, block, page_height)
+            block = block.next()
+    return pages
+
+
+def first_bad_break(document: QTextDocument, page_height: float, start: int = 0):
+    """The first place at or after position `start` where a page break falls wrongly: a heading block whose
+    last line ends a page that what follows it does not start on, or a (table, row) whose lines are on two
+    pages; None when there is none."""
     block = document.findBlock(start)
+    rows_seen: set[tuple[int, int]] = set()
     while block.isValid():
-        if block.blockFormat().headingLevel() and block.text().strip():
+        table = QTextCursor(block).currentTable()
+        if table is not None:
+            row = table.cellAt(block.position()).row()
+            if (table.firstPosition(), row) not in rows_seen:
+                rows_seen.add((table.firstPosition(), row))
+                pages = _row_pages(document, table, row, page_height)
+                # a header row is repeated, not cut; a row taller than a page must be cut
+                if row >= table.format().headerRowCount() and pages and max(pages) - min(pages) == 1:
+                    return table, row
+        elif block.blockFormat().headingLevel() and block.text().strip():
             after = _next_with_text(block)
             if after.isValid():
                 last = _line_pages(document, block, page_height)[-1:]
@@ -51,16 +80,40 @@ def heading_left_alone(document: QTextDocument, page_height: float, start: int =
     return None
 
 
-def keep_headings_with_next(document: QTextDocument, page_height: float) -> int:
-    """Break the page before every heading left alone at a page's foot; returns how many were moved."""
+def _heading_before(document: QTextDocument, table: QTextTable) -> QTextBlock | None:
+    block = document.findBlock(table.firstPosition()).previous()
+    while block.isValid() and not block.text().strip():
+        block = block.previous()
+    return block if block.isValid() and block.blockFormat().headingLevel() else None
+
+
+def _break(block: QTextBlock, policy) -> None:
+    form = block.blockFormat()
+    form.setPageBreakPolicy(form.pageBreakPolicy() | policy)
+    QTextCursor(block).setBlockFormat(form)
+
+
+def keep_together(document: QTextDocument, page_height: float) -> int:
+    """Break pages where a heading would be left alone at a page's foot or a table row cut in two; returns
+    how many breaks were made."""
     position = 0
     for count in range(MAX_BREAKS):
-        block = heading_left_alone(document, page_height, position)
-        if block is None:
+        found = first_bad_break(document, page_height, position)
+        if found is None:
             return count
-        form = block.blockFormat()
-        form.setPageBreakPolicy(form.pageBreakPolicy() | QTextFormat.PageBreak_AlwaysBefore)
-        QTextCursor(block).setBlockFormat(form)
-        position = block.position()
+        if isinstance(found, QTextBlock):
+            _break(found, QTextFormat.PageBreak_AlwaysBefore)
+            position = found.position()
+        else:
+            table, row = found
+            if row > table.format().headerRowCount():
+                _break(table.cellAt(row - 1, 0).lastCursorPosition().block(), QTextFormat.PageBreak_AlwaysAfter)
+            elif (heading := _heading_before(document, table)) is not None:
+                _break(heading, QTextFormat.PageBreak_AlwaysBefore)  # the table moves on with its heading
+            else:
+                form = table.format()
+                form.setPageBreakPolicy(form.pageBreakPolicy() | QTextFormat.PageBreak_AlwaysBefore)
+                table.setFormat(form)
+            position = document.findBlock(max(table.firstPosition() - 1, 0)).position()
         document.markContentsDirty(position, document.characterCount() - position)
     return MAX_BREAKS

@@ -37,7 +37,7 @@ from PySide6.QtGui import (
 from trustmatch.data.basemap import Basemap
 from trustmatch.export import pack
 from trustmatch.export.files import ExportProblem, write_bytes
-from trustmatch.export.page_breaks import keep_headings_with_next
+from trustmatch.export.page_breaks import keep_together
 from trustmatch.fit.graph import DEFAULT_RADIUS_KM
 
 RESOLUTION = 300  # device units per inch: fine enough for text metrics; the drawing stays vector
@@ -338,7 +338,7 @@ def pack_document(briefing, writer: QPdfWriter) -> tuple[QTextDocument, _Drawing
     # start a little off where it is painted, so a line at a page's top was also drawn (clipped) on the page before.
     width, height = float(body.width()), float(int(body.height() - mm(FOOTER_MM)))
     document.setPageSize(QSizeF(width, height))
-    keep_headings_with_next(document, height)
+    keep_together(document, height)
     return document, drawings, width, height
 
 
