@@ -69,6 +69,20 @@ def test_keys_turn_pages(qtbot, meeting):
     assert "Trust 3 of 5" in meeting.header.text()
 
 
+def test_down_and_up_scroll_the_evidence_without_a_mouse(qtbot, meeting):
+    """The evidence runs far below a projected screen; the scroll bar was the only way down to it."""
+    qtbot.keyClick(meeting, Qt.Key_2)
+    bar = meeting.stack.currentWidget().findChild(QTextBrowser, "scores").verticalScrollBar()
+    assert bar.maximum() > 0 and bar.value() == 0
+    qtbot.keyClick(meeting, Qt.Key_Down)
+    assert bar.value() > 0 and meeting.index == 1  # scrolled, still on the page
+    for _ in range(30):
+        qtbot.keyClick(meeting, Qt.Key_Down)
+    assert bar.value() == bar.maximum()  # the caveat at the end is reachable
+    qtbot.keyClick(meeting, Qt.Key_Up)
+    assert 0 < bar.value() < bar.maximum()
+
+
 def test_remote_keys_turn_pages_while_typing_and_others_type(qtbot, meeting):
     qtbot.keyClick(meeting, Qt.Key_2)
     answer = page_widgets(meeting, QLineEdit)[0]
@@ -232,7 +246,10 @@ def test_the_evidence_is_the_detail_panels_and_the_packs_own(meeting):
         shared.setHtml(trust_html.evidence(item.evidence_content))
         assert shared.toPlainText().strip() in browser.toPlainText()
         # in the page's type: the study's headings at 72% of the base size, not the detail panel's
-        assert f"font-size:{round(0.72 * meeting._base)}px" in browser.document().toHtml()
+        html = browser.document().toHtml()
+        assert f"font-size:{round(0.72 * meeting._base)}px" in html
+        # and the style sheet leaves the meeting's own score headings at their size
+        assert f'font-size:{round(0.9 * meeting._base)}px; font-weight:700;">Ethos<' in html
 
 
 def test_a_one_school_trust_is_one_school(qtbot, dataset, engine):

@@ -5,9 +5,10 @@ obstacles, notes, questions to ask with asked-ticks and answers, the decision)
 and a closing summary.  Type is scaled to the screen; nothing needs a hover.
 
 Keys: Right, Space, Page Down next; Left, Page Up previous; Home, End; number
-keys jump to a page; Esc leaves (from a text field, the first Esc leaves the
-field).  While the clerk types in a field, the field keeps its keys; Page Up
-and Page Down (what a presenter remote sends) always turn the page.
+keys jump to a page; Down and Up scroll the scores and evidence; Esc leaves
+(from a text field, the first Esc leaves the field).  While the clerk types in
+a field, the field keeps its keys; Page Up and Page Down (what a presenter
+remote sends) always turn the page.
 """
 
 from __future__ import annotations
@@ -103,7 +104,7 @@ def evidence_style(base: int) -> str:
         f"h2 {{ font-size: {round(0.8 * base)}px; font-weight: bold; margin-top: {base}px; margin-bottom: 2px; }}"
         f"h3 {{ font-size: {round(0.72 * base)}px; font-weight: bold; color: {ACCENT};"
         f" margin-top: {base // 2}px; margin-bottom: 0; }}"
-        f"p {{ font-size: {round(0.64 * base)}px; margin-top: {base // 4}px; margin-bottom: 0; }}"
+        f"p {{ margin-top: {base // 4}px; margin-bottom: 0; }}"
         f".small {{ font-size: {round(0.6 * base)}px; color: #333333; }}"
         f".benefit {{ color: {BENEFIT}; }} .obstacle {{ color: {OBSTACLE}; }} .context {{ color: {INK}; }}"
     )
@@ -129,7 +130,9 @@ def scores_html(item: sl.ShortlistedTrust, base: int) -> str:
         )
     content = item.evidence_content
     if content is not None and content.items:
-        parts.append(trust_html.evidence(content))
+        # its type set on a division around it: a size in the style sheet's `p` would also shrink the bold
+        # words of the score paragraphs above (Qt lets a block's size win over a span's for <b> inside it)
+        parts.append(f"<div style='font-size:{round(0.64 * base)}px'>{trust_html.evidence(content)}</div>")
     parts.append("</body></html>")
     return "".join(parts)
 
@@ -192,7 +195,7 @@ class MeetingView(QWidget):
         self.leave_button.clicked.connect(self.leave)
         hint = _label(
             "Keys: \u2192 Space PgDn next \u00b7 \u2190 PgUp previous \u00b7 Home End \u00b7 "
-            "number jumps \u00b7 Esc leaves",
+            "number jumps \u00b7 \u2193 \u2191 scroll the evidence \u00b7 Esc leaves",
             0.6,
             wrap=False,
         )
@@ -607,6 +610,8 @@ class MeetingView(QWidget):
             self.go(self.page_count - 1)
         elif key == Qt.Key_Escape:
             self.leave()
+        elif key in (Qt.Key_Down, Qt.Key_Up):
+            self.scroll_evidence(+1 if key == Qt.Key_Down else -1)
         elif Qt.Key_0 <= key <= Qt.Key_9:
             self._typed += chr(key)
             self._typed_timer.start()
@@ -616,6 +621,13 @@ class MeetingView(QWidget):
         else:
             return False
         return True
+
+    def scroll_evidence(self, step: int) -> None:
+        """Down and Up move the scores and evidence by most of a screen: no mouse needed to reach the end."""
+        browser = self.stack.currentWidget().findChild(QTextBrowser, "scores")
+        if browser is not None:
+            bar = browser.verticalScrollBar()
+            bar.setValue(bar.value() + step * round(browser.viewport().height() * 0.8))
 
     def _clear_typed(self) -> None:
         self._typed = ""
