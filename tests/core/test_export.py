@@ -307,6 +307,21 @@ def test_backtest_figures_are_those_of_docs_validation():
         assert f"| {cells} |" in document, row["ranking"]
 
 
+def test_the_packs_quote_the_ranking_in_use_not_its_first_version():
+    """The method page gave the first version's figures (hit@1 0.28, hit@10 0.70) as TrustMatch's while the
+    calibrated scoring in use found more (docs/validation.md marks its row "scoring.json` now")."""
+    from pathlib import Path
+
+    document = (Path(__file__).resolve().parents[2] / "docs" / "validation.md").read_text(encoding="utf-8")
+    current = next(line for line in document.splitlines() if "scoring.json` now" in line and line.startswith("|"))
+    figures = content.backtest()
+    ours = [row for row in figures["rows"] if row["ranking"].startswith("TrustMatch")]
+    assert ours, "the pack names no TrustMatch row"
+    cells = " | ".join(f"{ours[0][c]:.2f}" if isinstance(ours[0][c], float) else str(ours[0][c])
+                       for c in figures["columns"])
+    assert current.rstrip().endswith(f"| {cells} |"), (current, cells)
+
+
 def test_a_real_shortlist_exports_in_its_order_with_its_notes(dataset, engine, top10, tmp_path):
     from trustmatch.app.shortlist import ShortlistDocument
 
