@@ -322,6 +322,16 @@ def test_the_packs_quote_the_ranking_in_use_not_its_first_version():
     assert current.rstrip().endswith(f"| {cells} |"), (current, cells)
 
 
+def test_the_method_in_brief_says_how_the_total_is_made():
+    """It said "the average of the four"; the total is a weighted geometric mean (docs/scoring.md), which is
+    why one very low score (nothing near the school) sinks a trust."""
+    from pathlib import Path
+
+    scoring = (Path(__file__).resolve().parents[2] / "docs" / "scoring.md").read_text(encoding="utf-8")
+    assert "weighted geometric mean" in scoring
+    assert "weighted geometric mean" in content.METHOD and "average" not in content.METHOD
+
+
 def test_a_real_shortlist_exports_in_its_order_with_its_notes(dataset, engine, top10, tmp_path):
     from trustmatch.app.shortlist import ShortlistDocument
 

@@ -30,8 +30,10 @@ METHOD = (
     "and diocese. Geography: how near the trust's nearest school is, and how compact the trust is (its "
     "hubs are clusters of its schools within 10 km of each other). Phase: how many of its schools are of "
     "this school's phase, and how many of those are within 10 km. Capacity: the trust's size against the "
-    "DfE's expectation of 10 schools or 7,500 pupils, with room on its rolls. The total is the average of "
-    "the four, weighted as set out here. Robustness is the share of 100 nearby weightings (each weight "
+    "DfE's expectation of 10 schools or 7,500 pupils, with room on its rolls. How much each signal counts "
+    "was fitted to the trusts 772 recent converters chose. The total is the weighted geometric mean of the "
+    "four, weighted as set out here: one very low score pulls it down whatever the others, so a trust with "
+    "nothing near the school ranks low. Robustness is the share of 100 nearby weightings (each weight "
     "moved by up to about half or double) under which the trust stays in the top five. The school itself "
     "never counts as a member of any trust; its current trust is scored without it."
 )

@@ -357,7 +357,8 @@ class MeetingView(QWidget):
         )
         layout.addWidget(
             _label(
-                "Each trust scores 0-100 on each criterion; the total is their weighted mean. "
+                "Each trust scores 0-100 on each criterion; the total is their weighted geometric mean "
+                "(one very low score pulls it down). "
                 "Scores come from the public register, not from visits: they say where to look, not what to decide.",
                 0.7,
             )
