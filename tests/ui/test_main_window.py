@@ -374,3 +374,20 @@ def test_screenshot_to_an_unwritable_place_or_bad_size_is_one_sentence(tmp_path,
     assert "could not be written" in capsys.readouterr().err
     assert main(["--school", "100000", "--screenshot", str(tmp_path / "x.png"), "--size", "big"]) == 1
     assert "--size must look like" in capsys.readouterr().err
+
+
+def test_the_nearest_distance_is_never_under_the_schools_star(window, qtbot, session, dataset):
+    """St Mary's CofE Primary, Portbury: its first trust's nearest school is 2.7 km off, up and to the left, and
+    the star covered the "2.7 km" drawn below and to the right of that school."""
+    from PySide6.QtCore import QRect
+
+    from trustmatch.ui.map_view import CHOSEN_PIXELS
+
+    session.choose_school(dataset.index_of_urn(143283))
+    window.map.show_chosen(session.school_row)
+    window.map.repaint()
+    qtbot.waitUntil(lambda: window.map.nearest_label_box is not None)
+    assert window.map.nearest[2] == "2.7 km"
+    [(x, y)] = window.map._pixels(window.map.chosen_xy[None, :]).tolist()
+    half = CHOSEN_PIXELS // 2
+    assert not window.map.nearest_label_box.intersects(QRect(round(x) - half, round(y) - half, 2 * half, 2 * half))

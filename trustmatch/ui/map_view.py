@@ -160,6 +160,7 @@ class MapView(QWidget):
         self.member_xy = np.zeros((0, 2))  # the selected trust's schools
         self.links = np.zeros((0, 2, 2))  # member -> its hub's centre
         self.nearest: tuple[np.ndarray, np.ndarray, str] | None = None  # from, to, label
+        self.nearest_label_box = None  # where the distance was last drawn (a QRect)
         self.chosen_xy: np.ndarray | None = None
         self.hubs: list[Hub] = []  # the trust layer, built when first shown
         self.trust_layer_visible = False
@@ -367,9 +368,13 @@ class MapView(QWidget):
             (ax, ay), (bx, by) = self._pixels(np.array([a, b])).tolist()
             painter.setPen(QPen(Qt.black, 1.5, Qt.DashLine))
             painter.drawLine(QLineF(ax, ay, bx, by))
-            # beside the member, clear of the chosen school's star
+            # beside the member on the side away from the chosen school, so its star never covers the figure
+            # (below and to the right of the member, a school 2.7 km off sat on "2.7 km")
             box = painter.fontMetrics().boundingRect(label).adjusted(-3, -1, 3, 1)
-            box.moveTopLeft(QPoint(round(bx) + 4, round(by) + 4))
+            x = round(bx) + 4 if bx >= ax else round(bx) - 4 - box.width()
+            y = round(by) + 4 if by >= ay else round(by) - 4 - box.height()
+            box.moveTopLeft(QPoint(x, y))
+            self.nearest_label_box = box  # where it was drawn, for the tests
             painter.fillRect(box, QColor(255, 255, 255, 210))
             painter.setPen(Qt.black)
             painter.drawText(box, Qt.AlignCenter, label)
