@@ -434,8 +434,9 @@ def bench_export(full_batch: bool, pdf_batch: bool) -> None:
 
     from trustmatch.data import dataset as ds
     from trustmatch.data import paths
-    from trustmatch.export import briefing, pdf, workbook
+    from trustmatch.export import briefing, workbook
     from trustmatch.fit.ranking import PRESETS, Filters, FitEngine
+    from trustmatch.ui import pdf
 
     d = ds.load(paths.bundled_dataset())
     engine = FitEngine(d)

@@ -29,7 +29,7 @@ def refuse_without_display(args) -> int:
 def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     if args.self_test:
-        from trustmatch.selftest import run as self_test
+        from trustmatch.ui.selftest import run as self_test
 
         args.func = self_test
     elif getattr(args, "func", None) is None and not args.version:
@@ -39,4 +39,8 @@ def main(argv: list[str] | None = None) -> int:
             from trustmatch.ui.app import run
 
             args.func = run
+    elif getattr(args, "format", None) == "pdf":  # `export --format pdf` draws with Qt, which cli may not import
+        from trustmatch.ui.pdf import write
+
+        args.write_pdf = write
     return run_command(args)

@@ -125,7 +125,7 @@ def test_wheel_ships_data_attribution_icons_and_licence(tmp_path):
         "trustmatch/resources/evidence/joining-a-trust.json",
         "trustmatch/resources/icons/trustmatch-256.png",
         "trustmatch/maps/england_bng.json",
-        "trustmatch/selftest.py",
+        "trustmatch/ui/selftest.py",
     ]:
         assert name in names
     assert any(n.endswith(".dist-info/licenses/LICENSE") for n in names)

@@ -11,11 +11,11 @@ from PySide6.QtGui import QImage
 
 from tests.core.test_export import far_trust
 from trustmatch.export import briefing as content
-from trustmatch.export import pdf
 from trustmatch.export.briefing import TrustNote
 from trustmatch.export.files import ExportProblem
 from trustmatch.fit.ranking import PRESETS, Filters
 from trustmatch.progress import Cancelled, Task
+from trustmatch.ui import pdf
 
 OTTERY = 113105
 
@@ -125,7 +125,7 @@ def test_a_batch_of_packs_in_worker_processes(dataset, engine, tmp_path):
 
     # 116883, a Catholic primary, has no trust of its own diocese within 50 km
     rows = [dataset.index_of_urn(u) for u in (113105, 100000, 116883, 111456)]
-    job = Job("pdf", tmp_path, PRESETS["balanced"], Filters(), 2, paths.bundled_dataset())
+    job = Job("pdf", tmp_path, PRESETS["balanced"], Filters(), 2, paths.bundled_dataset(), pdf.write)
     result = export_schools(dataset, engine, rows, job, processes=2)
     assert [o.urn for o in result.failures] == [116883]
     assert "no trust is left" in result.failures[0].problem

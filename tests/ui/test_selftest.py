@@ -6,9 +6,9 @@ import io
 import re
 from pathlib import Path
 
-from trustmatch import selftest
 from trustmatch.data import paths
 from trustmatch.launch import main
+from trustmatch.ui import selftest
 
 STEP_LINE = re.compile(r"^(ok|FAIL|skip|n/a) +(\S+) +(.*)$")
 # The export steps run wherever the checkout has the export package; without it they say "n/a".

@@ -24,6 +24,7 @@ def add_parser(sub) -> None:
     p.add_argument(
         "--urns-file", help="export every school whose URN is in this file (one per line, or a CSV with a URN column)"
     )
+    p.set_defaults(write_pdf=None)  # launch hands in the PDF writer: drawing takes Qt, which cli never imports
     p.add_argument("--top", type=int, default=10, help="how many trusts per school (default 10)")
     add_setting_options(p)
     p.add_argument(
@@ -46,6 +47,8 @@ def run(args) -> int:
         raise UserError("PDF briefing packs are one per school; --combined is for csv and xlsx.")
     if args.top < 1:
         raise UserError("--top must be 1 or more.")
+    if args.format == "pdf" and args.write_pdf is None:
+        raise UserError("PDF briefing packs need the app's window code (trustmatch.ui), which was not given.")
     weights, filters = settings(args)
     folder = ensure_folder(args.out)
     dataset = load_dataset()
@@ -71,7 +74,7 @@ def run(args) -> int:
         if not outcome.ok:
             print(f"\ntrustmatch: {outcome.urn} {clean(outcome.name)}: {outcome.problem}", file=sys.stderr)
 
-    job = Job(args.format, Path(folder), weights, filters, args.top, paths.active_dataset())
+    job = Job(args.format, Path(folder), weights, filters, args.top, paths.active_dataset(), args.write_pdf)
     result = export_schools(
         dataset, FitEngine(dataset), rows, job, Task(TerminalBar()), args.combined, args.processes, report
     )

@@ -13,6 +13,7 @@ import logging
 import multiprocessing
 import os
 import sys
+from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,6 +67,9 @@ class Job:
     filters: object
     top: int
     dataset_path: Path  # read again by spawned worker processes
+    # Drawing a PDF takes Qt, which only the front ends import: they hand in their writer (a module-level
+    # function, so it reaches worker processes by name).
+    write_pdf: Callable[[Path, object], None] | None = None
 
 
 def _briefing(dataset, engine, job: Job, row: int):
@@ -86,10 +90,10 @@ def export_one(dataset, engine, job: Job, row: int) -> Outcome:
             csvfile.write(path, [briefing])
         elif job.fmt == "xlsx":
             workbook.write(path, [briefing])
+        elif job.write_pdf is None:
+            raise UserError("PDF packs are drawn by the app's window code, which this command was not given")
         else:
-            from trustmatch.export import pdf
-
-            pdf.write(path, briefing)
+            job.write_pdf(path, briefing)
     except (UserError, RankingProblem) as err:
         return Outcome(school.urn, school.name, problem=str(err))
     except Cancelled:

@@ -1,6 +1,6 @@
 """The briefing pack's text as HTML (Qt-free): a cover, a section per trust and a method and sources page.
 
-Qt's rich-text engine lays it out on A4 (export.pdf).  Maps and score bars are
+Qt's rich-text engine lays it out on A4 (ui.pdf).  Maps and score bars are
 <img> placeholders ("map:CODE", "bar:SCORE") with their size in millimetres,
 drawn as vector graphics by the PDF writer.  Black and greys only, so that a
 printout in greyscale loses nothing.

@@ -31,7 +31,7 @@ def write(path: Path, briefing, task) -> Path:
     """Write a briefing in the format its suffix names (runs on the worker thread)."""
     suffix = path.suffix.lower()
     if suffix == ".pdf":
-        from trustmatch.export import pdf
+        from trustmatch.ui import pdf
 
         return pdf.write(path, briefing, task)
     if suffix == ".xlsx":

@@ -187,7 +187,7 @@ class SelfTest:
     def pdf(self) -> str:
         import re
 
-        from trustmatch.export import pdf
+        from trustmatch.ui import pdf
 
         path = pdf.write(self.folder / "briefing.pdf", self._briefing())
         data = path.read_bytes()
@@ -200,12 +200,13 @@ class SelfTest:
         # Several PDF packs in worker processes: a frozen program must start copies of itself for them.
         from trustmatch.data import paths
         from trustmatch.export.batch import Job, export_schools
+        from trustmatch.ui import pdf
 
         s = self.session
         rows = [self.school.index] + [self.dataset.index_of_urn(urn) for urn in BATCH_URNS]
         folder = self.folder / "batch"
         folder.mkdir()
-        job = Job("pdf", folder, dict(s.weights), s.filters, 3, paths.bundled_dataset())
+        job = Job("pdf", folder, dict(s.weights), s.filters, 3, paths.bundled_dataset(), pdf.write)
         result = export_schools(self.dataset, s.engine, rows, job, processes=2)
         expect(not result.failures, "; ".join(f"{o.urn}: {o.problem}" for o in result.failures))
         written = sorted(folder.glob("*.pdf"))

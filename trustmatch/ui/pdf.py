@@ -37,8 +37,8 @@ from PySide6.QtGui import (
 from trustmatch.data.basemap import Basemap
 from trustmatch.export import pack
 from trustmatch.export.files import ExportProblem, write_bytes
-from trustmatch.export.page_breaks import keep_together
 from trustmatch.fit.graph import DEFAULT_RADIUS_KM
+from trustmatch.ui.page_breaks import keep_together
 
 RESOLUTION = 300  # device units per inch: fine enough for text metrics; the drawing stays vector
 MARGINS_MM = QMarginsF(18, 15, 18, 12)
