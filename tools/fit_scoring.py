@@ -95,7 +95,10 @@ def main(argv=None) -> int:
     args = parser.parse_args(argv)
     dataset = load(paths.bundled_dataset())
     print("Building the backtests (first year, second year, whole window)...", flush=True)
-    first, second = (Backtest.build(dataset, *window, filters=(DEFAULT_FILTERS, NO_FILTERS)) for window in DEV_SPLIT)
+    first, second = (
+        Backtest.build(dataset, *window, filters=(DEFAULT_FILTERS, NO_FILTERS), engine_factory=FitEngine.fitting)
+        for window in DEV_SPLIT
+    )
     first_choices, second_choices = calibration.Choices.of(first), calibration.Choices.of(second)
 
     split_all = calibration.fit(first_choices)
@@ -135,7 +138,7 @@ def main(argv=None) -> int:
 
     del first, second, first_choices, second_choices
     print("Fitting the whole development window...", flush=True)
-    dev = Backtest.build(dataset, *DEV_WINDOW, filters=(DEFAULT_FILTERS, NO_FILTERS))
+    dev = Backtest.build(dataset, *DEV_WINDOW, filters=(DEFAULT_FILTERS, NO_FILTERS), engine_factory=FitEngine.fitting)
     dev_choices = calibration.Choices.of(dev)
     final = calibration.fit(dev_choices, frozenset(dropped))
     document = model_document(final)

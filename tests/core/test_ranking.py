@@ -217,7 +217,6 @@ def test_counts_and_robustness_match_a_direct_count(engine, dataset):
             assert ev.same_phase[k] == same_phase
             assert ev.known_rolls[k] == sum(not np.isnan(dataset.pupils[m]) for m in members)
             assert ev.in_town[k] == sum(town_of(m) == town_of(row) for m in members)
-            assert ev.converters[k] == sum(cols["type"][m] in CONVERTER_TYPES for m in members)
             if members:  # every school of the real register had opened by its date: the centre of all of them
                 centre = dataset.xy[members].mean(axis=0) / 1000.0
                 assert ev.centre_km[k] == pytest.approx(float(np.hypot(*(centre - dataset.xy[row] / 1000.0))))
@@ -258,7 +257,7 @@ def test_a_rebuilt_register_counts_no_school_opened_since_in_a_trusts_centre_or_
     from trustmatch.fit.backtest import rebuild_register
 
     rebuilt, _ = rebuild_register(dataset, date(2022, 7, 18))
-    engine = FitEngine(rebuilt)
+    engine = FitEngine.fitting(rebuilt)  # the converter share is no longer fitted: only the fit computes it
     cols = rebuilt.columns
     school = dataset.index_of_urn(111456)
     evaluation = engine.evaluate(school)
@@ -295,3 +294,44 @@ def test_the_town_and_centre_in_a_reason_are_true(engine, dataset):
             assert count <= evaluation.in_la[k]
             said += phrase in reason
     assert said >= 10
+
+
+def test_a_ranking_computes_only_the_signals_the_model_has_a_coefficient_for(engine, dataset):
+    """Every ranking computed the converter share, growth and recent joins, which the shipped model does not use;
+    the fit still gets them (FitEngine.fitting), and the scores are the same either way."""
+    fitting = FitEngine.fitting(dataset)
+    unused = {"converter_share", "growth", "recent_joins"}
+    assert not unused & engine.model.signal_names()
+    cols = dataset.columns
+    in_mat = [r for r in range(len(dataset)) if cols["trust_type"][r] == "MAT"][::1500]
+    for row in in_mat + [dataset.index_of_urn(urn) for urn in (111456, 120115, 131201)]:
+        ranked, fitted = engine.evaluate(row), fitting.evaluate(row)
+        assert not unused & set(ranked.signals) and unused <= set(fitted.signals)
+        assert np.array_equal(ranked.scores, fitted.scores)
+        members_of = {k: [m for m in t.members if m != row] for k, t in enumerate(fitting.candidates)}
+        for k in range(0, len(fitting.codes), 53):
+            converters = sum(cols["type"][m] in CONVERTER_TYPES for m in members_of[k])
+            assert fitted.converters[k] == converters
+
+
+def test_the_own_trust_is_the_one_whose_members_include_the_school(dataset):
+    """An import can leave a school's own trust_type column saying other than its trust's (the trust takes its
+    type from its first member): the engine found the own trust from that column, so a school marked "" here
+    counted as a member of its own trust, 0 km from itself, and its trust was not flagged as its own."""
+    from trustmatch.data.dataset import Dataset
+
+    trust = dataset.trusts.by_code("16026")  # Cathedral Schools Trust, Bristol
+    row = trust.members[1]  # not the first member, which gives the trust its type
+    columns = {name: list(values) for name, values in dataset.columns.items()}
+    columns["trust_type"][row] = ""
+    engine = FitEngine(Dataset(columns, dict(dataset.meta)))
+    evaluation = engine.evaluate(row)
+    k = engine.position["16026"]
+    assert evaluation.own_trust == k
+    others = [m for m in trust.members if m != row]
+    assert evaluation.n[k] == len(others)
+    km = np.hypot(*(dataset.xy[others] - dataset.xy[row]).T) / 1000.0
+    assert evaluation.nearest_km[k] == pytest.approx(km.min())
+    candidate = evaluation.rank(BALANCED, Filters(max_km=None, compatible_only=False)).candidate_for("16026")
+    assert candidate.is_current_trust and candidate.schools == trust.school_count - 1
+    assert candidate.pupils == trust.pupils - int(np.nan_to_num(dataset.pupils[row]))

@@ -108,6 +108,12 @@ class Model:
     def for_criterion(self, criterion: str, faith_group: str) -> dict[str, float]:
         return self.ethos[faith_group] if criterion == "ethos" else self.coefficients.get(criterion, {})
 
+    def signal_names(self) -> frozenset[str]:
+        """Every signal with a coefficient, in any criterion or faith group: what a ranking must compute."""
+        return frozenset(k for c in self.coefficients.values() for k in c) | frozenset(
+            k for g in self.ethos.values() for k in g
+        )
+
     def to_document(self) -> dict:
         return dict(self.document, scale=self.scale, coefficients=dict(self.coefficients, ethos=self.ethos))
 

@@ -253,10 +253,20 @@ NURSERY_NOTICE = (
 
 
 class FitEngine:
-    def __init__(self, dataset, radius_km: float = DEFAULT_RADIUS_KM, model: criteria.Model | None = None):
+    def __init__(
+        self,
+        dataset,
+        radius_km: float = DEFAULT_RADIUS_KM,
+        model: criteria.Model | None = None,
+        all_signals: bool = False,
+    ):
         self.dataset = dataset
         self.radius_km = radius_km
         self.model = model or criteria.fitted_model()
+        # A ranking computes only the signals the model has a coefficient for; the fit (tools/fit_scoring.py)
+        # asks for every signal, to test the ones left out (`fitting`).
+        self.all_signals = all_signals
+        self.computes = frozenset(criteria.SIGNALS) if all_signals else self.model.signal_names()
         self.graph = SchoolTrustGraph(dataset, radius_km)
         trusts = dataset.trusts
         cols = dataset.columns
@@ -272,6 +282,9 @@ class FitEngine:
         # that depends on where the school is, so they are made as cheap as possible.
         self.member_x, self.member_y = (np.ascontiguousarray(self.member_xy[:, a]) / 1000.0 for a in (0, 1))
         self.member_index = {int(r): i for i, r in enumerate(rows)}  # a school is in at most one trust
+        # Which trust each member is in: a school's own trust is the one whose members include it (its own
+        # trust_type column can disagree with the trust's after an import).
+        self.member_trust = np.repeat(np.arange(len(self.candidates)), self.sizes.astype(np.int64))
         phase_index = {p: i for i, p in enumerate(PHASE_GROUPS)}
         self.member_phase = np.array([phase_index[cols["phase_group"][r]] for r in rows], dtype=np.int64)
         self.member_affinity = _AFFINITY[:, self.member_phase]  # phase groups x members
@@ -310,25 +323,29 @@ class FitEngine:
         self._counts: dict[tuple, tuple[np.ndarray, ...]] = {}
         self.both_pupils = group_reduce(np.add, np.where(both, pupils, 0.0), self.starts)
         self.both_places = group_reduce(np.add, np.where(both, capacity, 0.0), self.starts)
-        # "Recent joins" count from the date the register stands at: a rebuilt register (backtest) says when.
+        # Recent joins, growth and the trust's character count from the date the register stands at: a rebuilt
+        # register (backtest) says when.
         self.as_of = dataset.meta.get("rebuilt_before") or dataset.data_date
         opened = np.array([cols["open_date"][r] or "" for r in rows], dtype=str)
-        self.member_recent = (opened >= _years_before(self.as_of, 1)) & (opened < self.as_of)
-        self.recent = group_reduce(np.add, self.member_recent.astype(np.float64), self.starts)
-        # Growth: maintained schools that converted and joined it in the three years before that date.
         converter = np.array([cols["type"][r] in CONVERTER_TYPES for r in rows], dtype=bool)
-        self.member_growth = converter & (opened >= _years_before(self.as_of, GROWTH_YEARS)) & (opened < self.as_of)
-        self.growth = group_reduce(np.add, self.member_growth.astype(np.float64), self.starts)
         # The trust's character and its centre count only its schools that had opened by that date: a rebuilt
         # register keeps the sponsored academies and free schools that opened in a trust since.
         dated = (opened != "") & (opened < self.as_of)
         self.member_dated = dated
-        self.member_converter = converter & dated
         self.dated = group_reduce(np.add, dated.astype(np.float64), self.starts)
-        self.converters = group_reduce(np.add, self.member_converter.astype(np.float64), self.starts)
-        # The centre of its schools; of all of them for a trust with none opened by then (a candidate only because
-        # a rebuilt register cannot take out what opened since).  Sums and weights, so that a school can be taken
-        # off its own trust's centre.
+        if "recent_joins" in self.computes:  # schools that joined it in the year before that date
+            self.member_recent = (opened >= _years_before(self.as_of, 1)) & (opened < self.as_of)
+            self.recent = group_reduce(np.add, self.member_recent.astype(np.float64), self.starts)
+        if "growth" in self.computes:  # maintained schools that converted and joined it in the 3 years before
+            self.member_growth = converter & (opened >= _years_before(self.as_of, GROWTH_YEARS)) & (opened < self.as_of)
+            self.growth = group_reduce(np.add, self.member_growth.astype(np.float64), self.starts)
+        if "converter_share" in self.computes:
+            self.member_converter = converter & dated
+            self.converters = group_reduce(np.add, self.member_converter.astype(np.float64), self.starts)
+        # The centre of its schools opened by that date; of all its schools for a trust with none opened by then (a
+        # candidate only because a rebuilt register cannot take out what opened since).  Sums and weights, so that
+        # a school can be taken off its own trust's centre (Evaluation: when the school is its trust's only school
+        # counted in the centre, the others' centre is not defined and the distance to the nearest stands in).
         undated = np.repeat(self.dated == 0, self.sizes.astype(np.int64))
         self.member_weight = (dated | undated).astype(np.float64)
         self.centre_w = group_reduce(np.add, self.member_weight, self.starts)
@@ -346,6 +363,11 @@ class FitEngine:
         self.in_region = {region: np.array([region in t.regions for t in self.candidates]) for region in regions}
         # The trust's own name says it is a diocesan trust ("Diocese of ...", "... Diocesan ... Trust").
         self.diocesan = np.array(["DIOCES" in t.name.upper() for t in self.candidates], dtype=bool)
+
+    @classmethod
+    def fitting(cls, dataset) -> FitEngine:
+        """An engine that computes every signal, for the fit and its tests (tools/fit_scoring.py)."""
+        return cls(dataset, all_signals=True)
 
     def evaluate(self, row: int) -> Evaluation:
         return Evaluation(self, row)
@@ -419,11 +441,11 @@ class Evaluation:
         starts = e.starts
         count = lambda flags: group_reduce(np.add, flags.astype(np.float64), starts)  # noqa: E731
 
-        own = e.position.get(school.trust_code) if school.trust_type == "MAT" else None
-        self.own_trust = own
         # The school never counts as a member of any trust: its own place among the members (if it is in a
         # MAT) is put out of reach, and its flags are taken off its trust's counts (`without`).
-        me = e.member_index.get(row) if own is not None else None
+        me = e.member_index.get(row)
+        own = None if me is None else int(e.member_trust[me])
+        self.own_trust = own
 
         def without(counts: tuple[np.ndarray, ...], flags) -> list[np.ndarray]:
             counts = [c.copy() for c in counts]
@@ -515,20 +537,18 @@ class Evaluation:
         self.school_roll = None if np.isnan(own_roll) else float(own_roll)
         roll = self.school_roll if self.school_roll is not None else e.typical_roll.get(school.phase_group, 0.0)
         pupils = e.pupils.copy()
-        both_pupils, both_places, recent = e.both_pupils.copy(), e.both_places.copy(), e.recent.copy()
+        both_pupils, both_places = e.both_pupils.copy(), e.both_places.copy()
         self.own_shape: Shape | None = None
         if me is not None:
             pupils[own] -= e.member_pupils[me]
             if e.member_both[me]:
                 both_pupils[own] -= dataset.pupils[row]
                 both_places[own] -= dataset.capacity[row]
-            recent[own] -= float(e.member_recent[me])
         self.pupils = pupils
         self.known_rolls, self.both_counted = without(
             (e.known_rolls, e.both_counted), lambda i: (e.member_known_roll[i], e.member_both[i])
         )
-        self.both_pupils, self.both_places, self.recent = both_pupils, both_places, recent
-        (self.growth,) = without((e.growth,), lambda i: (e.member_growth[i],))
+        self.both_pupils, self.both_places = both_pupils, both_places
         # The trust's place among all trusts by distance to its nearest school (1 = the nearest; ties by code).
         by_distance = np.argsort(np.where(self.exists, self.nearest_km, np.inf), kind="stable")
         self.distance_rank = np.empty(len(n))
@@ -536,9 +556,6 @@ class Evaluation:
         self.roll_used = roll
         # The trust's character (its schools opened by the register's date) and the centre of its schools,
         # the school itself never counted.
-        self.dated, self.converters = without(
-            (e.dated, e.converters), lambda i: (e.member_dated[i], e.member_converter[i])
-        )
         centre_x, centre_y, centre_w = without(
             (e.centre_x, e.centre_y, e.centre_w),
             lambda i: (e.member_weight[i] * e.member_x[i], e.member_weight[i] * e.member_y[i], e.member_weight[i]),
@@ -560,14 +577,23 @@ class Evaluation:
             "phase_nearby": np.log1p(np.minimum(self.relevant_near, criteria.COUNT_CAP)),
             "log_schools": np.log(per),
             "school_share": roll / np.maximum(pupils + roll, 1.0),
-            "recent_joins": np.log1p(np.minimum(recent, criteria.COUNT_CAP)),
-            "growth": np.log1p(np.minimum(self.growth, criteria.COUNT_CAP)),
             "log_distance_rank": np.log(self.distance_rank),
             "fill": np.where(both_places > 0, np.clip(both_pupils / np.maximum(both_places, 1.0), 0.0, 1.5), 0.9),
-            "converter_share": self.converters / np.maximum(self.dated, 1.0),
             "log_km_centre": np.log1p(self.centre_km),
             "in_town": (self.in_town > 0).astype(float),
         }
+        # Signals no longer fitted (docs/scoring.md), computed only for the fit: a ranking does not need them.
+        if "recent_joins" in e.computes:
+            (self.recent,) = without((e.recent,), lambda i: (e.member_recent[i],))
+            signals["recent_joins"] = np.log1p(np.minimum(self.recent, criteria.COUNT_CAP))
+        if "growth" in e.computes:
+            (self.growth,) = without((e.growth,), lambda i: (e.member_growth[i],))
+            signals["growth"] = np.log1p(np.minimum(self.growth, criteria.COUNT_CAP))
+        if "converter_share" in e.computes:
+            self.dated, self.converters = without(
+                (e.dated, e.converters), lambda i: (e.member_dated[i], e.member_converter[i])
+            )
+            signals["converter_share"] = self.converters / np.maximum(self.dated, 1.0)
         if self.dioceses:
             signals["same_diocese"] = self.same_diocese / per
             signals["diocese_present"] = (self.same_diocese > 0).astype(float)
@@ -861,8 +887,8 @@ def _capacity_reason(ev: Evaluation, k: int, n: int) -> str:
     else:
         typical = f"a typical {ev.school.phase_group} roll of {ev.roll_used:.0f}"
         text += f"; this school's roll is not recorded ({typical} is assumed)"
-    recent = int(ev.recent[k])
     if "recent_joins" in ev.engine.model.coefficients.get("capacity", {}):
+        recent = int(ev.recent[k])
         text += (
             f"; {_plural(recent, 'school')} joined it in the last year"
             if recent
