@@ -255,3 +255,17 @@ def test_non_finite_numbers_are_unknown_values_not_a_crash(tmp_path, sample):
     result = import_gias(_write(tmp_path, "odd.csv", edited))
     row = result.columns["urn"].index(100000)
     assert result.columns["pupils"][row] is None and result.columns["fsm_pct"][row] is None
+
+
+def test_the_gias_placeholder_town_select_is_no_town(tmp_path, sample, dataset):
+    """GIAS shows "Select" (a drop-down never filled in) as the postal town of 11 schools: it is read as no town,
+    on import and in a dataset saved before (the bundled one), so nothing is placed in a town called Select."""
+    leek = 146590  # Leek First School, Staffordshire, in a trust
+    text = sample(wanted_urns=[leek])
+    assert ',"Select",' in text or ",Select," in text
+    imported = import_gias(_write(tmp_path, "sample.csv", text))
+    assert imported.columns["town"][imported.columns["urn"].index(leek)] == ""
+    assert "Select" not in dataset.columns["town"] and dataset.school_by_urn(leek).town == ""
+    saved = {name: list(values) for name, values in dataset.columns.items()}
+    saved["town"][dataset.index_of_urn(leek)] = "Select"
+    assert Dataset(saved, dict(dataset.meta)).school_by_urn(leek).town == ""

@@ -335,3 +335,12 @@ def test_the_own_trust_is_the_one_whose_members_include_the_school(dataset):
     candidate = evaluation.rank(BALANCED, Filters(max_km=None, compatible_only=False)).candidate_for("16026")
     assert candidate.is_current_trust and candidate.schools == trust.school_count - 1
     assert candidate.pupils == trust.pupils - int(np.nan_to_num(dataset.pupils[row]))
+
+
+def test_a_school_with_the_placeholder_town_select_is_placed_in_its_local_authority(engine, dataset):
+    """Leek First School's GIAS town is "Select": its town is its local authority, and no reason names "Select"."""
+    row = dataset.index_of_urn(146590)
+    evaluation = engine.evaluate(row)
+    assert evaluation.town == "Staffordshire"
+    ranking = evaluation.rank(BALANCED, Filters(max_km=None, compatible_only=False))
+    assert not any("Select" in reason for candidate in ranking.rows(10) for reason in candidate.reasons.values())

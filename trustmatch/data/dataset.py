@@ -22,7 +22,7 @@ from pathlib import Path
 import numpy as np
 
 from trustmatch.data import paths
-from trustmatch.data.gias import MAX_COUNT, SCHOOL_COLUMNS, ImportResult
+from trustmatch.data.gias import MAX_COUNT, PLACEHOLDER_TOWNS, SCHOOL_COLUMNS, ImportResult, postal_town
 from trustmatch.data.identifiers import URN_MAX_DIGITS, is_group_uid
 
 FORMAT = "trustmatch-dataset"
@@ -80,6 +80,9 @@ class Dataset:
         missing = [c for c in SCHOOL_COLUMNS if c not in columns]
         if missing:
             raise DatasetProblem(f"The dataset lacks the column(s) {', '.join(missing)}.")
+        # A dataset saved before the importer read "Select" as no town (and the bundled one) still holds it.
+        if any(town.strip().casefold() in PLACEHOLDER_TOWNS for town in set(columns["town"])):
+            columns["town"] = [postal_town(town) for town in columns["town"]]
         self.columns = columns
         self.meta = meta
         self.urn = np.asarray(columns["urn"], dtype=np.int64)

@@ -367,6 +367,15 @@ def faith(character: str) -> str:
     return character
 
 
+# GIAS shows "Select" (a drop-down never filled in) as the postal town of a few schools: the town is unknown.
+PLACEHOLDER_TOWNS = frozenset({"select"})
+
+
+def postal_town(value: str) -> str:
+    """The school's postal town, or "" when GIAS records none (blank, or the placeholder "Select")."""
+    return "" if value.strip().casefold() in PLACEHOLDER_TOWNS else value
+
+
 def governance(type_group: str, establishment_type: str, trust_type: str) -> str:
     """Who runs the school: a multi-academy trust, a single-academy trust, another academy body, or the LA."""
     if trust_type == "MAT":
@@ -533,7 +542,7 @@ def import_gias(path: Path | str, task: Task | None = None) -> ImportResult:
                 "region_code": area.get("region_code", ""),
                 "urban_rural": get("UrbanRural (name)"),
                 "postcode": get("Postcode").upper(),
-                "town": get("Town"),
+                "town": postal_town(get("Town")),
                 "easting": round(easting),
                 "northing": round(northing),
                 "lat": None,
