@@ -74,9 +74,13 @@ class Parameter:
         return f"{self.criterion}.{self.group}.{self.signal}" if self.group else f"{self.criterion}.{self.signal}"
 
 
+# The other faiths' ethos is set from the Catholic same-faith coefficient after the fit (SET_NOT_FITTED): carried
+# as parameters too, so that a split's utilities rank those schools' trusts as the app does.
+SET_ETHOS = (Parameter("ethos", "same_faith", SET_NOT_FITTED), Parameter("ethos", "other_faith", SET_NOT_FITTED))
 PARAMETERS = tuple(
     [Parameter(c, s) for c in ("geography", "phase", "capacity") for s in FITTED[c]]
     + [Parameter("ethos", s, g) for g, signals in FITTED_ETHOS.items() for s in signals]
+    + list(SET_ETHOS)
 )
 
 
@@ -149,7 +153,7 @@ def conditional_logit(X: np.ndarray, starts: np.ndarray, chosen: np.ndarray, rid
 
 def fit(choices: Choices, drop: frozenset[str] = frozenset()) -> dict[Parameter, float]:
     """Fitted coefficient per parameter; parameters whose signal is in `drop` are left out (coefficient 0)."""
-    use = [p for p, parameter in enumerate(PARAMETERS) if parameter.signal not in drop]
+    use = [p for p, parameter in enumerate(PARAMETERS) if parameter.signal not in drop and parameter not in SET_ETHOS]
     blocks, starts, chosen, at = [], [], [], 0
     for j in range(len(choices.chosen)):
         c = int(choices.chosen[j])
@@ -167,6 +171,8 @@ def fit(choices: Choices, drop: frozenset[str] = frozenset()) -> dict[Parameter,
         floor = AT_LEAST.get((parameter.criterion, parameter.signal))
         if floor is not None and parameter.signal not in drop:
             coefficients[parameter] = max(coefficients[parameter], floor)
+    same = coefficients[Parameter("ethos", "same_faith", "catholic")]
+    coefficients.update(zip(SET_ETHOS, (same, -same)))
     return coefficients
 
 
@@ -182,7 +188,7 @@ def coefficients_document(coefficients: dict[Parameter, float]) -> dict:
     out: dict = {c: {} for c in CRITERIA}
     out["ethos"] = {g: {} for g in FAITH_GROUPS}
     for parameter, value in coefficients.items():
-        if parameter.signal and value != 0.0:
+        if parameter.signal and value != 0.0 and parameter not in SET_ETHOS:
             target = out["ethos"][parameter.group] if parameter.group else out[parameter.criterion]
             target[parameter.signal] = round(value, 4)
     same = out["ethos"]["catholic"].get("same_faith", 0.0)
