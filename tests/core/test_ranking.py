@@ -337,6 +337,23 @@ def test_the_own_trust_is_the_one_whose_members_include_the_school(dataset):
     assert candidate.pupils == trust.pupils - int(np.nan_to_num(dataset.pupils[row]))
 
 
+def test_a_joint_church_of_england_methodist_school_shares_its_character_with_methodist_schools(engine, dataset):
+    """GIAS's faith family for "Church of England/Methodist" is "cofe", so Hey-with-Zion Primary shared nothing
+    with Epworth Education Trust, the Methodist trust it joined (9 of its other 10 schools Methodist)."""
+    row = dataset.index_of_urn(150562)
+    assert dataset.columns["religious_character"][row] == "Church of England/Methodist"
+    evaluation = engine.evaluate(row)
+    k = engine.position[dataset.columns["trust_code"][row]]
+    cols = dataset.columns
+    methodist = [m for m in engine.candidates[k].members if m != row and "Methodist" in cols["religious_character"][m]]
+    assert len(methodist) == 9 and evaluation.same_faith[k] == 9 and evaluation.faith_group == "cofe"
+    ranking = evaluation.rank(BALANCED, Filters(max_km=None, compatible_only=False))
+    assert "9 of the trust's 10 schools share its character" in ranking.candidate_for(engine.codes[k]).reasons["ethos"]
+    # for a Catholic school they are all of another church, as before
+    catholic = engine.evaluate(dataset.index_of_urn(111456))
+    assert catholic.other_faith[k] == sum(cols["religious_character"][m] != "None" for m in engine.candidates[k].members)
+
+
 def test_a_school_with_the_placeholder_town_select_is_placed_in_its_local_authority(engine, dataset):
     """Leek First School's GIAS town is "Select": its town is its local authority, and no reason names "Select"."""
     row = dataset.index_of_urn(146590)

@@ -209,6 +209,13 @@ def faith_bits(faith: str) -> int:
     return bits
 
 
+def character(faith: str, religious_character: str) -> str:
+    """What a school's religious character is read from: its faith family, or for a joint Church of England school
+    (CofE/Methodist, CofE/United Reformed Church, ...) the GIAS character itself, which names both churches
+    (the family says only "cofe": Hey-with-Zion, CofE/Methodist, shared nothing with a Methodist trust)."""
+    return religious_character if faith == "cofe" and "/" in religious_character else faith
+
+
 def school_faith_bits(faith: str) -> int:
     """The characters a school shares with a trust school: a non-denominational Christian school shares its
     character with every church, a multi-faith school with every faith."""
@@ -289,7 +296,7 @@ class FitEngine:
         self.member_phase = np.array([phase_index[cols["phase_group"][r]] for r in rows], dtype=np.int64)
         self.member_affinity = _AFFINITY[:, self.member_phase]  # phase groups x members
         # Characters, dioceses and local authorities as small integers: comparing ints is ~10x faster than strings.
-        faiths, faith_of = _distinct(cols["faith"])
+        faiths, faith_of = _distinct(list(map(character, cols["faith"], cols["religious_character"])))
         self.faith_bits = np.array([faith_bits(f) for f in faiths], dtype=np.int64)[faith_of]
         self.member_faith = self.faith_bits[rows]
         # A joint school's diocese reads "Diocese of A/Diocese of B": each school gets up to two diocese codes.
@@ -486,7 +493,7 @@ class Evaluation:
         (self.in_town,) = without(e.counts(("town", town), town_flags), town_flags)
 
         # ethos
-        bits = school_faith_bits(school.faith)
+        bits = school_faith_bits(character(school.faith, school.religious_character))
         self.faith_group = faith_group(school.faith)
         self.dioceses = e.dioceses_of(row) if bits else set()
         wanted = sorted(self.dioceses)
