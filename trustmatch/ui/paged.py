@@ -166,13 +166,25 @@ class PagedRows(QWidget):
     def sizeHint(self) -> QSize:
         return QSize(400, 300)
 
-    def add(self, row: QWidget) -> None:
-        self._box.insertWidget(len(self.rows), row)
-        self.rows.append(row)
+    def add(self, row: QWidget, position: int | None = None) -> None:
+        position = len(self.rows) if position is None else position
+        self._box.insertWidget(position, row)
+        self.rows.insert(position, row)
         self._laid_out = None
+        if self.isVisible():  # added to a page on show: measured now, in the page's type, not after the next event
+            row.show()
+            row.ensurePolished()
         for child in [row, *row.findChildren(QWidget)]:
             if child.focusPolicy() != Qt.NoFocus:
                 child.installEventFilter(self)
+
+    def remove(self, row: QWidget) -> None:
+        self.rows.remove(row)
+        self._box.removeWidget(row)
+        row.hide()
+        row.setParent(None)  # off the page now; deleted once the event loop is back
+        row.deleteLater()
+        self._laid_out = None
 
     def eventFilter(self, obj, event) -> bool:
         """A field reached with Tab brings its screen into view."""
