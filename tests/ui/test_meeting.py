@@ -14,7 +14,7 @@ from trustmatch.export import trust_html
 from trustmatch.fit.ranking import PRESETS, Filters
 from trustmatch.ui import meeting_pages as pages
 from trustmatch.ui.meeting import MeetingView
-from trustmatch.ui.meeting_pages import SECTIONS
+from trustmatch.ui.meeting_pages import SECTIONS, AnswerField
 from trustmatch.ui.paged import PagedRows, PagedText
 
 NEWMAN = 111456
@@ -140,7 +140,7 @@ def test_down_and_up_move_within_a_page_only(qtbot, meeting):
 
 def test_remote_keys_turn_pages_while_typing_and_others_type(qtbot, meeting):
     meeting.go(decision_page(meeting))
-    answer = page_widgets(meeting, QLineEdit)[0]
+    answer = page_widgets(meeting, AnswerField)[0]
     answer.setFocus()
     qtbot.keyClicks(answer, "12 3")
     qtbot.keyClick(answer, Qt.Key_Left)
@@ -165,7 +165,7 @@ def test_decision_answers_and_ticks_are_recorded_and_saved(qtbot, meeting, short
     qtbot.keyClicks(note, "Unanimous; visit in January")
     tick = page_widgets(meeting, QCheckBox)[0]
     qtbot.mouseClick(tick, Qt.LeftButton, pos=tick.rect().center())
-    answer = page_widgets(meeting, QLineEdit)[0]
+    answer = page_widgets(meeting, AnswerField)[0]
     answer.setFocus()
     qtbot.keyClicks(answer, "About 5% of GAG")
     entry = doc.shortlist.entry(code)
@@ -203,7 +203,7 @@ def test_decision_answers_and_ticks_are_recorded_and_saved(qtbot, meeting, short
 
 def test_escape_in_a_field_leaves_the_field_first(qtbot, meeting):
     meeting.go(decision_page(meeting))
-    answer = page_widgets(meeting, QLineEdit)[0]
+    answer = page_widgets(meeting, AnswerField)[0]
     answer.setFocus()
     qtbot.keyClick(answer, Qt.Key_Escape)
     assert meeting.isVisible() and not answer.hasFocus()
@@ -454,14 +454,29 @@ def test_the_title_page_of_a_long_named_school_is_one_screen(qtbot, long_meeting
         assert long_meeting.flow.screen_count == 1, size
 
 
-def test_long_answers_read_from_their_start(qtbot, long_meeting):
+def test_long_answers_are_shown_whole(qtbot, long_meeting):
+    """An answer wider than its one-line field showed only its last 45 characters, cut mid-word."""
     long_meeting.go(decision_page(long_meeting))
     QApplication.processEvents()
-    fields = [f for f in long_meeting.stack.currentWidget().findChildren(QLineEdit) if f.text()]
-    assert len(fields) == 2  # the answer (on a later screen, after the notes) and the note with the decision
-    for field in fields:
-        assert field.fontMetrics().horizontalAdvance(field.text()) > field.width()  # wider than the field
-        assert field.cursorPosition() == 0  # so the room reads its beginning, not a tail cut mid-word
+    answer = next(f for f in long_meeting.stack.currentWidget().findChildren(AnswerField) if f.text())
+    long_meeting.go(long_meeting.index, long_meeting.flow.screen_count - 1)
+    answer.setFocus()  # reached with Tab: its screen comes into view
+    QApplication.processEvents()
+    lines = answer.document().size().height()
+    assert answer.text() == LONG_ANSWER and lines >= 3
+    assert answer.viewport().height() >= lines * answer.fontMetrics().lineSpacing()  # every line in the field
+    rows = long_meeting.flow
+    assert rows.window.geometry().contains(answer.mapTo(rows, answer.rect().bottomRight()))
+    # typing more grows it a line at a time, and it stays on screen
+    answer.moveCursor(answer.textCursor().MoveOperation.End)
+    qtbot.keyClicks(answer, " The chair asked for the figures in writing before the next meeting.")
+    assert answer.document().size().height() > lines
+    assert answer.viewport().height() >= answer.document().size().height() * answer.fontMetrics().lineSpacing()
+    assert rows.window.geometry().contains(answer.mapTo(rows, answer.rect().bottomRight()))
+    entry = long_meeting.document.shortlist.entries[0]
+    assert any(a.answer.endswith("before the next meeting.") for a in entry.answers.values())
+    note = next(f for f in page_widgets(long_meeting, QLineEdit) if f.accessibleName() == "Note with the decision")
+    assert note.cursorPosition() == 0  # a long note with the decision reads from its start
 
 
 def test_the_clerk_reaches_every_decision_by_tab_and_presses_with_space(qtbot, meeting):
@@ -493,3 +508,14 @@ def test_notes_changed_by_undo_show_on_the_page(qtbot, long_meeting):
     assert notes == ["Strong on SEND."]
     qtbot.keyClick(long_meeting, Qt.Key_Z, Qt.ControlModifier)
     assert long_meeting.flow.screen_count == screens
+
+
+def test_the_decision_heading_lines_up_with_the_notes_heading(meeting):
+    meeting.go(decision_page(meeting))
+    QApplication.processEvents()
+    page = meeting.stack.currentWidget()
+    headings = {
+        label.text(): label for label in page.findChildren(QLabel) if label.text() in ("Notes so far", "Decision")
+    }
+    tops = {text: label.mapTo(page, label.rect().topLeft()).y() for text, label in headings.items()}
+    assert tops["Decision"] == tops["Notes so far"]

@@ -24,6 +24,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -41,6 +42,7 @@ NEXT_KEYS = {Qt.Key_Right, Qt.Key_Space, Qt.Key_PageDown}
 PREVIOUS_KEYS = {Qt.Key_Left, Qt.Key_PageUp}
 REMOTE_KEYS = {Qt.Key_PageDown, Qt.Key_PageUp}  # turn the page even while typing
 PRESS_KEYS = {Qt.Key_Return, Qt.Key_Enter, Qt.Key_Space}  # on a tick or a decision button, press it
+TYPING = (QLineEdit, QPlainTextEdit)  # fields that keep their keys, but for the remote's
 SCALES = (0.55, 0.65, 0.75, 0.8, 0.9, 0.95, 1.0, 1.1, 1.2, 1.3, 1.8)  # sizes the pages use, times the base type
 
 
@@ -194,7 +196,7 @@ class MeetingView(QWidget):
         if (
             self.focusWidget() is None
             or not self.isAncestorOf(self.focusWidget())
-            or isinstance(self.focusWidget(), QLineEdit)
+            or isinstance(self.focusWidget(), TYPING)
         ):
             self.setFocus()
         self.page_changed.emit(index)
@@ -337,7 +339,7 @@ class MeetingView(QWidget):
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.KeyPress:
-            typing = isinstance(obj, QLineEdit)
+            typing = isinstance(obj, TYPING)
             if typing and event.key() == Qt.Key_Escape:
                 self.setFocus()  # first Esc leaves the field, the next leaves the meeting
                 return True
@@ -422,7 +424,7 @@ class MeetingView(QWidget):
             f"QPushButton:checked {{ background: {ACCENT}; color: white; }}"
             f"QPushButton:disabled {{ color: #8A8A8A; border-color: #8A8A8A; }}"
             f"QWidget#meetingBottom QPushButton {{ border-color: white; }}"
-            f"QLineEdit {{ border: 2px solid #555555; padding: 2px; background: white; }}"
+            f"QLineEdit, QPlainTextEdit {{ border: 2px solid #555555; padding: 2px; background: white; }}"
             f"QWidget#decisionBox {{ border-left: 3px solid {ACCENT}; }}" + sizes
         )
 

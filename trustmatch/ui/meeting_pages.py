@@ -14,13 +14,15 @@ import re
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -288,6 +290,59 @@ def text_page(view, item: sl.ShortlistedTrust, name: str, html, scale: float = S
     return page, text, None
 
 
+class AnswerField(QPlainTextEdit):
+    """An answer the room reads whole: it wraps and grows a line at a time (a one-line field showed only the
+    part around the cursor).  Tab leaves it, as it leaves a one-line field."""
+
+    edited = Signal(str)  # typed by the clerk, not set from the document
+    finished = Signal()  # focus left it: the next edit is a new undo step
+    grown = Signal()  # its height changed: the rows below it move
+
+    def __init__(self, placeholder: str, name: str):
+        super().__init__()
+        self.setPlaceholderText(placeholder)
+        self.setAccessibleName(name)
+        self.setTabChangesFocus(True)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.setProperty("scale", BODY)
+        self.textChanged.connect(lambda: self.edited.emit(self.toPlainText()))
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+        self._fit()
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def set_text(self, text: str) -> None:
+        """From the document: shown from its start, and not an edit."""
+        self.blockSignals(True)
+        self.setPlainText(text)
+        self.blockSignals(False)
+        self._fit()
+
+    def _fit(self) -> None:
+        lines = max(round(self.document().size().height()), 1)  # a plain text layout measures lines
+        margins = self.contentsMargins().top() + self.contentsMargins().bottom()
+        height = lines * self.fontMetrics().lineSpacing() + round(2 * self.document().documentMargin()) + margins
+        if height != self.height():
+            self.setFixedHeight(height)
+            self.grown.emit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)  # a new width wraps the lines anew
+        self._fit()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._fit()
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.finished.emit()
+
+
 def _question_row(view, code: str, question, heading: str | None, ticks: dict, answers: dict) -> QWidget:
     row = QWidget()
     grid = QGridLayout(row)
@@ -299,10 +354,7 @@ def _question_row(view, code: str, question, heading: str | None, ticks: dict, a
     tick.setAccessibleName(f"Asked: {question.text}")
     text = label(question.text, BODY, rich=False)
     text.setBuddy(tick)
-    answer = QLineEdit()
-    answer.setPlaceholderText("Answer")
-    answer.setAccessibleName(f"Answer: {question.text}")
-    answer.setProperty("scale", BODY)
+    answer = AnswerField("Answer", f"Answer: {question.text}")
     grid.addWidget(tick, 1, 0, Qt.AlignTop)
     grid.addWidget(text, 1, 1)
     grid.addWidget(answer, 2, 1)
@@ -310,10 +362,10 @@ def _question_row(view, code: str, question, heading: str | None, ticks: dict, a
     tick.toggled.connect(
         lambda on: view.edit(lambda: view.document.set_answer(code, question.key, question.text, asked=on))
     )
-    answer.textEdited.connect(
+    answer.edited.connect(
         lambda t: view.edit(lambda: view.document.set_answer(code, question.key, question.text, answer=t))
     )
-    answer.editingFinished.connect(view.document.end_merge)
+    answer.finished.connect(view.document.end_merge)
     ticks[question.key], answers[question.key] = tick, answer
     return row
 
@@ -345,18 +397,20 @@ def decision_page(view, item: sl.ShortlistedTrust):
 
     show_notes(item.entry.notes)
     ticks: dict[str, QCheckBox] = {}
-    answers: dict[str, QLineEdit] = {}
+    answers: dict[str, AnswerField] = {}
     for i, question in enumerate(item.questions):
         heading = "Questions to ask this trust" if i == 0 else None
         rows.add(_question_row(view, code, question, heading, ticks, answers))
     if not item.questions:
         rows.add(label("<i>No questions: the trust is not in the data in use.</i>", BODY))
+    for answer in answers.values():
+        answer.grown.connect(rows.relayout)  # a line more or less moves the questions between screens
     rows.more.setProperty("scale", SMALL)
     grid.addWidget(rows, 1, 0)
 
     decision_box = QWidget(objectName="decisionBox")
     decide = QVBoxLayout(decision_box)
-    decide.setContentsMargins(view.base // 2, view.base // 4, 0, 0)
+    decide.setContentsMargins(view.base // 2, 0, 0, 0)  # its heading level with the notes' heading
     decide.addWidget(label("Decision", HEADING, bold=True, rich=False))
     buttons = {}  # not a QButtonGroup: Tab would reach only its first button (a second press clears a decision)
     for key, text in (
@@ -398,8 +452,7 @@ def decision_page(view, item: sl.ShortlistedTrust):
             tick.setChecked(bool(record and record.asked))
             tick.blockSignals(False)
             if record and answers[key].text() != record.answer:
-                answers[key].setText(record.answer)
-                answers[key].setCursorPosition(0)  # read from its start when wider than the field
+                answers[key].set_text(record.answer)
         for key, button in buttons.items():
             button.setChecked(entry.decision == key)
         if decision_note.text() != entry.decision_note:
