@@ -76,7 +76,7 @@ def imported_names(path: Path) -> set[str]:
 def test_export_draws_with_qtgui_never_with_widgets():
     """import-linter sees only top-level external packages, so the Qt-module rule for export is checked here."""
     for path in (ROOT / "trustmatch" / "export").rglob("*.py"):
-        widgets = {name for name in imported_names(path) if name.startswith(("PySide6.QtWidgets", "pyqtgraph"))}
+        widgets = {name for name in imported_names(path) if name.startswith("PySide6.QtWidgets")}
         assert widgets == set(), f"{path.relative_to(ROOT)} imports {sorted(widgets)}"
 
 
