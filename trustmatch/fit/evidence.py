@@ -190,9 +190,8 @@ def _scrutiny(school, trust, candidate, shape) -> str:
 
 def _size(school, trust, candidate, shape) -> str:
     reached = candidate.schools >= BENCHMARK_SCHOOLS or candidate.pupils >= BENCHMARK_PUPILS
-    return (
-        f"{plural(candidate.schools, 'school')} and {plural(candidate.pupils, 'pupil')}: "
-        + ("at or past that size." if reached else "short of both.")
+    return f"{plural(candidate.schools, 'school')} and {plural(candidate.pupils, 'pupil')}: " + (
+        "at or past that size." if reached else "short of both."
     )
 
 

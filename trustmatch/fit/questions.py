@@ -91,7 +91,9 @@ def _growth(candidate, school) -> Question | None:
         return None
     scrutiny = (
         f"; under the {SCRUTINY_PUPILS:,} pupils below which DfE guidance (December 2016) put trusts under "
-        "closer financial scrutiny" if candidate.pupils < SCRUTINY_PUPILS else ""
+        "closer financial scrutiny"
+        if candidate.pupils < SCRUTINY_PUPILS
+        else ""
     )
     size = f"{plural(candidate.schools, 'school')} and {candidate.pupils:,} pupils"
     if not candidate.schools:  # a trust of this school alone
@@ -137,11 +139,14 @@ def _religious_character(candidate, school, trust) -> Question | None:
         return Question(
             "religious-character",
             "Character and ethos",
-            f"{share} schools of the trust {theirs}; ours {ours}. "
-            f"How would {kept} be kept, and who would decide?",
+            f"{share} schools of the trust {theirs}; ours {ours}. How would {kept} be kept, and who would decide?",
             f"{same} of its {total} schools share this school's religious character"
-            + ("; a school without one may join a church trust if both agree, and keeps its own character "
-               "(2016 memoranda with the churches)." if school.faith == "none" else "."),
+            + (
+                "; a school without one may join a church trust if both agree, and keeps its own character "
+                "(2016 memoranda with the churches)."
+                if school.faith == "none"
+                else "."
+            ),
         )
     dioceses = without_school(trust.dioceses, school.diocese, candidate)
     if school.diocese and same and not dioceses.get(school.diocese):
@@ -202,7 +207,7 @@ def _central_charge(candidate, school) -> Question:
     return Question(
         "central-charge",
         "Money",
-        "What share of our income would the trust keep centrally (the \"top slice\"), what does it buy, "
+        'What share of our income would the trust keep centrally (the "top slice"), what does it buy, '
         "and how are reserves and any deficits shared between its schools?",
         f"Every trust charges its schools for central services; with {plural(candidate.schools, 'school')} "
         f"and {candidate.pupils:,} pupils, ask what that charge pays for here.",
