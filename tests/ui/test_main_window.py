@@ -291,6 +291,34 @@ def test_candidate_model_passes_qmodeltester(qtmodeltester, session, dataset):
     qtmodeltester.check(empty)
 
 
+def test_the_candidate_model_stays_sound_while_the_table_sorts_and_filters(qtmodeltester, window, qtbot, dataset):
+    """The tester stays attached (any fault it sees fails the test) while the user sorts, filters and re-ranks."""
+    model, table = window.model, window.table
+    qtmodeltester.check(model)
+    choose(window, qtbot, NEWMAN)
+    window.session.set_filters(max_km=None, compatible_only=False)
+    window.session.select_trust(window.session.ranking.candidate(2).trust_code)
+    header = table.horizontalHeader()
+    for column in (2, 1, 10, 0):
+        for _ in range(2):  # ascending, then descending
+            at = QPoint(header.sectionViewportPosition(column) + 5, header.height() // 2)
+            qtbot.mouseClick(header.viewport(), Qt.LeftButton, pos=at)
+        assert header.sortIndicatorSection() == column
+        assert table.selected_code() == window.session.trust_code  # the selection followed its trust
+    shown = model.rowCount()
+    table.filter_names("catholic")
+    assert 0 < model.rowCount() < shown
+    header.sectionClicked.emit(3)
+    table.sortByColumn(3, Qt.DescendingOrder)
+    table.filter_names("no trust is called this")
+    assert model.rowCount() == 0
+    table.sortByColumn(5, Qt.AscendingOrder)
+    table.filter_names("")
+    assert model.rowCount() == shown
+    choose(window, qtbot, 100000)  # a new ranking while sorted by a column
+    assert model.rowCount() > 0
+
+
 @pytest.mark.slow
 def test_headless_screenshot(tmp_path, capsys):
     from trustmatch.launch import main
