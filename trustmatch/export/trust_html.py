@@ -6,7 +6,7 @@ gives the HTML its own look with a style sheet over these classes:
 
 - `label` (a row's name), `score` (a figure), `small` (caveats, sources);
 - `benefit`, `obstacle`, `context` (an evidence item's title, by kind);
-- `evidence-heading` (the study's headings).
+- `evidence-heading` (the study's headings), `tie` (what the register says of this trust, also `small`).
 
 The panel links each source (`linked`: <a href="source:KEY">, answered with
 the citation); the pack names it in brackets and lists it on its sources page.
@@ -109,7 +109,8 @@ def evidence(content, linked: bool = False) -> str:
                 + (f" {_source(f.source, linked)}" if f.source != item.source else "")
                 for f in item.figures
             )
-            this_trust = f"<br><span class='small'>This trust: {_e(item.this_trust)}</span>" if item.this_trust else ""
+            tie = f"<br><span class='small tie'>This trust: {_e(item.this_trust)}</span>"
+            this_trust = tie if item.this_trust else ""
             parts.append(
                 f"<p><b class='{item.kind}'>{KIND_LABELS[item.kind]}{_e(item.title)}</b> "
                 f"{_source(item.source, linked)}{figures}{this_trust}</p>"

@@ -53,10 +53,10 @@ def _row_pages(document: QTextDocument, table: QTextTable, row: int, page_height
     return pages
 
 
-def first_bad_break(document: QTextDocument, page_height: float, start: int = 0):
+def first_bad_break(document: QTextDocument, page_height: float, start: int = 0, whole_blocks: bool = False):
     """The first place at or after position `start` where a page break falls wrongly: a heading block whose
-    last line ends a page that what follows it does not start on, or a (table, row) whose lines are on two
-    pages; None when there is none."""
+    last line ends a page that what follows it does not start on, a (table, row) whose lines are on two
+    pages, or with `whole_blocks` any paragraph cut in two that a page could hold; None when there is none."""
     block = document.findBlock(start)
     rows_seen: set[tuple[int, int]] = set()
     while block.isValid():
@@ -76,15 +76,27 @@ def first_bad_break(document: QTextDocument, page_height: float, start: int = 0)
                 first = _line_pages(document, after, page_height)[:1]
                 if last and first and last[0] < first[0]:
                     return block
+        elif whole_blocks and block.text().strip():
+            pages = _line_pages(document, block, page_height)
+            height = document.documentLayout().blockBoundingRect(block).height()
+            if pages and pages[0] < pages[-1] and height < page_height:
+                return block
         block = block.next()
     return None
 
 
-def _heading_before(document: QTextDocument, table: QTextTable) -> QTextBlock | None:
-    block = document.findBlock(table.firstPosition()).previous()
+def _heading_above(block: QTextBlock) -> QTextBlock | None:
+    """The heading just above a paragraph (empty blocks between them skipped), if there is one."""
+    if block.blockFormat().headingLevel():
+        return None
+    block = block.previous()
     while block.isValid() and not block.text().strip():
         block = block.previous()
     return block if block.isValid() and block.blockFormat().headingLevel() else None
+
+
+def _heading_before(document: QTextDocument, table: QTextTable) -> QTextBlock | None:
+    return _heading_above(document.findBlock(table.firstPosition()))
 
 
 def _break(block: QTextBlock, policy) -> None:
@@ -93,15 +105,18 @@ def _break(block: QTextBlock, policy) -> None:
     QTextCursor(block).setBlockFormat(form)
 
 
-def keep_together(document: QTextDocument, page_height: float) -> int:
-    """Break pages where a heading would be left alone at a page's foot or a table row cut in two; returns
-    how many breaks were made."""
+def keep_together(document: QTextDocument, page_height: float, whole_blocks: bool = False) -> int:
+    """Break pages where a heading would be left alone at a page's foot or a table row cut in two (and with
+    `whole_blocks`, where a paragraph would be cut: a slide's item read as one); returns how many breaks were
+    made."""
     position = 0
     for count in range(MAX_BREAKS):
-        found = first_bad_break(document, page_height, position)
+        found = first_bad_break(document, page_height, position, whole_blocks)
         if found is None:
             return count
         if isinstance(found, QTextBlock):
+            heading = _heading_above(found)
+            found = heading if heading is not None else found  # a paragraph moved on takes its heading along
             _break(found, QTextFormat.PageBreak_AlwaysBefore)
             position = found.position()
         else:
