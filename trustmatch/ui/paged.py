@@ -40,7 +40,36 @@ def more_text(screen: int, count: int) -> str:
     return f"end ({count} of {count})" if count > 1 else ""
 
 
-class PagedText(QWidget):
+class Screens:
+    """What both kinds share: one of `screen_count` screens shown, turned in order; laid out when first
+    needed at the widget's size (`_layout` sets `_count`)."""
+
+    screen = 0
+    _count = 1
+
+    def _layout(self) -> None:
+        raise NotImplementedError
+
+    def prepare(self) -> None:
+        self._layout()
+
+    @property
+    def screen_count(self) -> int:
+        self._layout()
+        return self._count
+
+    def _clamped(self, screen: int) -> int:
+        return self._count - 1 if screen < 0 else max(0, min(screen, self._count - 1))
+
+    def turn(self, step: int) -> bool:
+        target = self.screen + step
+        if not 0 <= target < self.screen_count:
+            return False
+        self.show_screen(target)
+        return True
+
+
+class PagedText(Screens, QWidget):
     """Rich text laid out as pages of the widget's height (Qt's own pagination; headings kept with what
     follows them and paragraphs whole), one page painted at a time."""
 
@@ -52,10 +81,8 @@ class PagedText(QWidget):
         self.document = QTextDocument(self)
         self.document.setDocumentMargin(0)
         self.document.setUndoRedoEnabled(False)
-        self.screen = 0
         self._html = ""
         self._laid_out: tuple[int, int] | None = None
-        self._count = 1
 
     def set_html(self, html: str) -> None:
         if html != self._html:
@@ -87,31 +114,14 @@ class PagedText(QWidget):
         self.document.setPageSize(QSizeF(max(self.width(), 1), height))
         keep_together(self.document, height, whole_blocks=True)
         self._count = max(self.document.pageCount(), 1)
-        self.screen = self._count - 1 if self.screen < 0 else min(self.screen, self._count - 1)
+        self.screen = self._clamped(self.screen)
         self._laid_out = size
         self.setAccessibleDescription(self.document.toPlainText())
 
-    def prepare(self) -> None:
-        self._layout()
-
-    @property
-    def screen_count(self) -> int:
-        self._layout()
-        return self._count
-
     def show_screen(self, screen: int) -> None:
         """Show that screen (-1: the last; kept until the text is laid out at its size)."""
-        self.screen = screen
-        if self._laid_out is not None:
-            self.screen = self._count - 1 if screen < 0 else max(0, min(screen, self._count - 1))
+        self.screen = screen if self._laid_out is None else self._clamped(screen)
         self.update()
-
-    def turn(self, step: int) -> bool:
-        target = self.screen + step
-        if not 0 <= target < self.screen_count:
-            return False
-        self.show_screen(target)
-        return True
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
@@ -135,7 +145,7 @@ class PagedText(QWidget):
             painter.drawText(QRectF(0, height, self.width(), self._strip()), Qt.AlignRight | Qt.AlignVCenter, note)
 
 
-class PagedRows(QWidget):
+class PagedRows(Screens, QWidget):
     """Widgets (a question with its tick and answer field, say) shown as many whole rows as fit a screen.
 
     The rows are laid out once on a sheet as tall as all of them; a screen is
@@ -149,7 +159,6 @@ class PagedRows(QWidget):
         self.setObjectName(name)
         self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Expanding)
         self.rows: list[QWidget] = []
-        self.screen = 0
         self._groups: list[range] = [range(0)]
         self._laid_out: tuple[int, int] | None = None
         self.window = QWidget(self)  # clips the sheet to the rows of one screen
@@ -220,16 +229,9 @@ class PagedRows(QWidget):
         self._box.activate()
         heights = [row.height() for row in self.rows]
         self._groups = screens(heights, self.height() - strip, self._box.spacing())
+        self._count = len(self._groups)
         self._laid_out = size
         self.show_screen(self.screen)
-
-    def prepare(self) -> None:
-        self._layout()
-
-    @property
-    def screen_count(self) -> int:
-        self._layout()
-        return len(self._groups)
 
     def shown(self) -> list[QWidget]:
         """The rows on the screen shown."""
@@ -239,21 +241,13 @@ class PagedRows(QWidget):
         if self._laid_out is None:
             self.screen = screen  # resolved when laid out (-1: the last)
             return
-        count = len(self._groups)
-        self.screen = count - 1 if screen < 0 else max(0, min(screen, count - 1))
+        self.screen = self._clamped(screen)
         rows = self.shown()
         top = rows[0].y() if rows else 0
         bottom = rows[-1].geometry().bottom() + 1 if rows else 0
         self.sheet.move(0, -top)
         self.window.setGeometry(0, 0, self.width(), bottom - top)
-        self.more.setText(more_text(self.screen, count))
-
-    def turn(self, step: int) -> bool:
-        target = self.screen + step
-        if not 0 <= target < self.screen_count:
-            return False
-        self.show_screen(target)
-        return True
+        self.more.setText(more_text(self.screen, self._count))
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
