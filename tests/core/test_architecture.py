@@ -3,16 +3,13 @@
 from __future__ import annotations
 
 import ast
-import re
 import shutil
 import subprocess
 import sys
-import tomllib
 from pathlib import Path
 
 import pytest
-
-ROOT = Path(__file__).resolve().parents[2]
+from pyproject_deps import ROOT, runtime_dependencies
 
 
 def tool(name: str) -> Path:
@@ -79,7 +76,7 @@ def imported_names(path: Path) -> set[str]:
 def test_export_draws_with_qtgui_never_with_widgets():
     """import-linter sees only top-level external packages, so the Qt-module rule for export is checked here."""
     for path in (ROOT / "trustmatch" / "export").rglob("*.py"):
-        widgets = {name for name in imported_names(path) if name.startswith(("PySide6.QtWidgets", "pyqtgraph"))}
+        widgets = {name for name in imported_names(path) if name.startswith("PySide6.QtWidgets")}
         assert widgets == set(), f"{path.relative_to(ROOT)} imports {sorted(widgets)}"
 
 
@@ -87,10 +84,6 @@ def test_imported_names_reads_widget_imports():
     """The export check above would notice a widget import (it is vacuous while export/ is absent)."""
     sample = ROOT / "trustmatch" / "ui" / "candidates.py"
     assert any(name.startswith("PySide6.QtWidgets") for name in imported_names(sample))
-
-
-# Distribution -> the top-level modules it provides, where the names differ (shiboken6 comes with PySide6).
-PROVIDES = {"PySide6-Essentials": {"PySide6", "shiboken6"}, "XlsxWriter": {"xlsxwriter"}}
 
 
 def third_party_imports(paths) -> dict[str, str]:
@@ -107,11 +100,7 @@ def third_party_imports(paths) -> dict[str, str]:
 def test_every_module_the_app_imports_is_a_declared_dependency():
     """A dependency dropped from pyproject.toml while a module still imports it passes on any machine that had
     it installed, and fails on a fresh one: pyqtgraph was dropped while the meeting map still imported it."""
-    project = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))["project"]
-    declared = set()
-    for spec in project["dependencies"]:
-        name = re.split(r"[=~<>!\[ ;]", spec, maxsplit=1)[0]
-        declared |= PROVIDES.get(name, {name})
+    declared = set().union(*runtime_dependencies().values())
     imports = third_party_imports((ROOT / "trustmatch").rglob("*.py"))
     undeclared = {module: path for module, path in imports.items() if module not in declared}
     assert undeclared == {}, f"imported but not in pyproject.toml's dependencies: {undeclared}"

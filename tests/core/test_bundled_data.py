@@ -69,7 +69,7 @@ def test_core_imports_without_qt():
         "import sys\n"
         "class Block:\n"
         "    def find_spec(self, name, path=None, target=None):\n"
-        "        if name.split('.')[0] in ('PySide6', 'shiboken6', 'pyqtgraph'):\n"
+        "        if name.split('.')[0] in ('PySide6', 'shiboken6'):\n"
         "            raise ImportError('Qt is blocked in this test')\n"
         "sys.meta_path.insert(0, Block())\n"
         "from trustmatch.data import dataset, paths, search, trusts, basemap, gias\n"

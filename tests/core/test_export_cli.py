@@ -166,3 +166,20 @@ def test_a_worker_that_cannot_start_reports_instead_of_hanging(tmp_path):
             batch._work_files([0])
     finally:
         batch._worker.clear()
+
+
+@pytest.mark.parametrize(
+    "fmt, schools, combined, cores, workers",
+    [
+        ("csv", 199, False, 64, 1),  # too few to be worth a process
+        ("csv", 20_000, False, 2, 4),  # a file per school: twice the cores, as the disk waits
+        ("csv", 20_000, True, 2, 2),
+        ("csv", 20_000, False, 64, batch.MAX_WORKERS),  # ~95 MB each: never a process per core on a big machine
+        ("xlsx", 20_000, True, 64, batch.MAX_WORKERS),
+        ("pdf", 20_000, False, 64, batch.MAX_WORKERS),
+        ("pdf", 5, False, 64, 5),  # never more workers than pieces of work
+        ("xlsx", 45, False, 64, 4),  # 10 schools a piece
+    ],
+)
+def test_a_batch_gets_a_capped_number_of_worker_processes(fmt, schools, combined, cores, workers):
+    assert batch.worker_count(fmt, schools, combined, cores) == workers

@@ -112,6 +112,20 @@ def test_few_schools_of_the_phase_is_asked_about_phase_expertise(ask):
     assert "phase-expertise" not in ask(PORTBURY, BATH_AND_WELLS)
 
 
+@pytest.mark.parametrize(
+    "code, wording",
+    [
+        ("2200", "The trust's one school is a secondary school like ours."),  # Attwood Academies
+        ("2133", "The trust's one school is not a secondary school like ours."),  # Amherst: a primary
+        ("2248", "Both of the trust's schools are secondary schools like ours."),  # The Basildon Academies
+        ("2161", "Only 1 of the trust's 2 schools is a secondary school like ours."),  # The Gryphon Trust
+        ("2064", "None of the trust's 2 schools is a secondary school like ours."),  # ACE Learning: 2 primaries
+    ],
+)
+def test_a_trust_of_one_or_two_schools_is_counted_in_plain_words(ask, code, wording):
+    assert ask(LIGHTCLIFFE, code)["phase-expertise"].text.startswith(wording)
+
+
 def test_the_school_is_not_counted_in_its_own_trust(ask, dataset):
     assert dataset.trusts.by_code(ABBEY).schools_by_phase["secondary"] == 3  # Lightcliffe among them
     own = ask(LIGHTCLIFFE, ABBEY)["phase-expertise"]

@@ -14,7 +14,7 @@ from trustmatch.export import trust_html
 from trustmatch.fit.ranking import PRESETS, Filters
 from trustmatch.ui import meeting_pages as pages
 from trustmatch.ui.meeting import MeetingView
-from trustmatch.ui.meeting_pages import SECTIONS
+from trustmatch.ui.meeting_pages import SECTIONS, AnswerField
 from trustmatch.ui.paged import PagedRows, PagedText
 
 NEWMAN = 111456
@@ -140,7 +140,7 @@ def test_down_and_up_move_within_a_page_only(qtbot, meeting):
 
 def test_remote_keys_turn_pages_while_typing_and_others_type(qtbot, meeting):
     meeting.go(decision_page(meeting))
-    answer = page_widgets(meeting, QLineEdit)[0]
+    answer = page_widgets(meeting, AnswerField)[0]
     answer.setFocus()
     qtbot.keyClicks(answer, "12 3")
     qtbot.keyClick(answer, Qt.Key_Left)
@@ -165,7 +165,7 @@ def test_decision_answers_and_ticks_are_recorded_and_saved(qtbot, meeting, short
     qtbot.keyClicks(note, "Unanimous; visit in January")
     tick = page_widgets(meeting, QCheckBox)[0]
     qtbot.mouseClick(tick, Qt.LeftButton, pos=tick.rect().center())
-    answer = page_widgets(meeting, QLineEdit)[0]
+    answer = page_widgets(meeting, AnswerField)[0]
     answer.setFocus()
     qtbot.keyClicks(answer, "About 5% of GAG")
     entry = doc.shortlist.entry(code)
@@ -203,7 +203,7 @@ def test_decision_answers_and_ticks_are_recorded_and_saved(qtbot, meeting, short
 
 def test_escape_in_a_field_leaves_the_field_first(qtbot, meeting):
     meeting.go(decision_page(meeting))
-    answer = page_widgets(meeting, QLineEdit)[0]
+    answer = page_widgets(meeting, AnswerField)[0]
     answer.setFocus()
     qtbot.keyClick(answer, Qt.Key_Escape)
     assert meeting.isVisible() and not answer.hasFocus()
@@ -374,3 +374,148 @@ def test_neighbouring_pages_are_built_while_idle_and_kept_current(qtbot, meeting
     assert "Take forward" in summary and "1 of 5 decided" in summary
     meeting.go(meeting.first_page_of(0))
     assert "Take forward" in meeting.stack.currentWidget().findChild(QLabel, "status").text()
+
+
+BILSDALE = 121480  # Bilsdale Midcable Chop Gate Church of England Voluntary Controlled Primary School: 9 pupils, rural
+LONG_NOTES = (
+    "Visited on 3 November with two governors. The CEO explained the scheme of delegation at length: local governing "
+    "bodies keep admissions and the head's appraisal, the trust board keeps the budget and staffing structures. "
+    "Parents at the open evening asked about the 5.5% top slice and whether the school's Christian distinctiveness "
+    "would be kept. The diocese would hold two members' seats. Their school improvement lead visits every half term; "
+    "the nearest school is a 40 minute drive in winter. Follow up: the last three years' accounts, the central staff "
+    "list, and a talk with the chair of a local governing body that joined in 2023.\n"
+) * 3
+LONG_ANSWER = (
+    "The CFO said the central charge is 5% of GAG, rising to 5.5% from September; it buys HR, finance, estates, a "
+    "school improvement partner two days a term and IT support; schools under 100 pupils get a cap."
+)
+
+
+@pytest.fixture
+def long_meeting(qtbot, dataset, engine, tmp_path):
+    """A rural primary with the longest name in its county, the trust with the longest name in England (a single
+    academy's, hidden by the filters), notes three times a screen long and an answer wider than its field."""
+    row = dataset.index_of_urn(BILSDALE)
+    ranking = engine.evaluate(row).rank(PRESETS["balanced"])
+    doc = sl.ShortlistDocument.new(dataset.school(row), dataset.data_date, PRESETS["balanced"], Filters())
+    doc.add(ranking.rows(1)[0], dataset.data_date, PRESETS["balanced"])
+    longest = max(engine.candidates, key=lambda trust: len(trust.name))
+    doc.add(ranking.candidate_for(longest.code), dataset.data_date, PRESETS["balanced"])
+    code = doc.shortlist.codes[0]
+    doc.set_notes(code, LONG_NOTES)
+    question = sl.shortlisted_trusts(doc.shortlist, dataset, engine.evaluate(row))[0].questions[0]
+    doc.set_answer(code, question.key, question.text, answer=LONG_ANSWER)
+    doc.set_decision_note(code, "Await the accounts and a visit to a member school before December; " * 2)
+    view = MeetingView(doc, dataset, engine.evaluate(row))
+    qtbot.addWidget(view)
+    view.resize(1280, 720)
+    view.show()
+    qtbot.waitExposed(view)
+    view.setFocus()
+    return view
+
+
+@pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (1024, 768)])
+def test_long_notes_run_over_screens_whole(qtbot, long_meeting, size):
+    """Notes longer than a screen ran on under the 'continued' strip and off the foot of the page: most of them
+    could never be read."""
+    long_meeting.resize(*size)
+    long_meeting.go(decision_page(long_meeting))
+    QApplication.processEvents()
+    rows = long_meeting.flow
+    shown_text = []
+    for screen in range(rows.screen_count):
+        long_meeting.go(long_meeting.index, screen)
+        QApplication.processEvents()
+        assert rows.window.geometry().bottom() < rows.more.geometry().top(), screen  # above the strip
+        for row in rows.shown():
+            shown_text += [label.text() for label in row.findChildren(QLabel) + [row] if isinstance(label, QLabel)]
+    words = " ".join(shown_text).split()
+    assert " ".join(LONG_NOTES.split()) in " ".join(words)  # every word, once each, in order
+
+
+def test_a_long_school_name_is_cut_with_an_ellipsis_in_the_header(qtbot, long_meeting):
+    for size in [(1280, 720), (1024, 768)]:
+        long_meeting.resize(*size)
+        for page in (0, 1, long_meeting.page_count - 1):
+            long_meeting.go(page)
+            QApplication.processEvents()
+            header = long_meeting.header
+            assert header.fontMetrics().horizontalAdvance(header.text()) <= header.contentsRect().width()
+            assert header.text().startswith(long_meeting.page_title(page)) and header.text().endswith("\u2026")
+            assert header.accessibleName().endswith("Primary School")  # the whole of it for a screen reader
+
+
+def test_the_title_page_of_a_long_named_school_is_one_screen(qtbot, long_meeting):
+    for size in [(1280, 720), (1920, 1080), (1024, 768)]:
+        long_meeting.resize(*size)
+        long_meeting.go(0)
+        QApplication.processEvents()
+        assert long_meeting.flow.screen_count == 1, size
+
+
+def test_long_answers_are_shown_whole(qtbot, long_meeting):
+    """An answer wider than its one-line field showed only its last 45 characters, cut mid-word."""
+    long_meeting.go(decision_page(long_meeting))
+    QApplication.processEvents()
+    answer = next(f for f in long_meeting.stack.currentWidget().findChildren(AnswerField) if f.text())
+    long_meeting.go(long_meeting.index, long_meeting.flow.screen_count - 1)
+    answer.setFocus()  # reached with Tab: its screen comes into view
+    QApplication.processEvents()
+    lines = answer.document().size().height()
+    assert answer.text() == LONG_ANSWER and lines >= 3
+    assert answer.viewport().height() >= lines * answer.fontMetrics().lineSpacing()  # every line in the field
+    rows = long_meeting.flow
+    assert rows.window.geometry().contains(answer.mapTo(rows, answer.rect().bottomRight()))
+    # typing more grows it a line at a time, and it stays on screen
+    answer.moveCursor(answer.textCursor().MoveOperation.End)
+    qtbot.keyClicks(answer, " The chair asked for the figures in writing before the next meeting.")
+    assert answer.document().size().height() > lines
+    assert answer.viewport().height() >= answer.document().size().height() * answer.fontMetrics().lineSpacing()
+    assert rows.window.geometry().contains(answer.mapTo(rows, answer.rect().bottomRight()))
+    entry = long_meeting.document.shortlist.entries[0]
+    assert any(a.answer.endswith("before the next meeting.") for a in entry.answers.values())
+    note = next(f for f in page_widgets(long_meeting, QLineEdit) if f.accessibleName() == "Note with the decision")
+    assert note.cursorPosition() == 0  # a long note with the decision reads from its start
+
+
+def test_the_clerk_reaches_every_decision_by_tab_and_presses_with_space(qtbot, meeting):
+    meeting.go(decision_page(meeting))
+    buttons = [b for b in page_widgets(meeting, QPushButton) if b.property("decision")]
+    buttons[0].setFocus()
+    reached = [buttons[0]]
+    for _ in range(len(buttons) - 1):
+        qtbot.keyClick(QApplication.focusWidget(), Qt.Key_Tab)
+        reached.append(QApplication.focusWidget())
+    assert reached == buttons  # a button group kept Tab to its first button; arrows turn pages here
+    qtbot.keyClick(buttons[2], Qt.Key_Space)
+    assert meeting.document.shortlist.entries[0].decision == "decline" and place(meeting) == (decision_page(meeting), 0)
+    tick = page_widgets(meeting, QCheckBox)[0]
+    tick.setFocus()
+    qtbot.keyClick(tick, Qt.Key_Space)  # Space ticked nothing and turned the screen
+    assert tick.isChecked() and place(meeting) == (decision_page(meeting), 0)
+    assert next(iter(meeting.document.shortlist.entries[0].answers.values())).asked
+
+
+def test_notes_changed_by_undo_show_on_the_page(qtbot, long_meeting):
+    long_meeting.go(decision_page(long_meeting))
+    QApplication.processEvents()
+    screens = long_meeting.flow.screen_count
+    code = long_meeting.document.shortlist.codes[0]
+    long_meeting.document.set_notes(code, "Strong on SEND.")  # an edit in the main window, then undone in the meeting
+    assert long_meeting.flow.screen_count < screens
+    notes = [label.text() for label in long_meeting.stack.currentWidget().findChildren(QLabel, "notes")]
+    assert notes == ["Strong on SEND."]
+    qtbot.keyClick(long_meeting, Qt.Key_Z, Qt.ControlModifier)
+    assert long_meeting.flow.screen_count == screens
+
+
+def test_the_decision_heading_lines_up_with_the_notes_heading(meeting):
+    meeting.go(decision_page(meeting))
+    QApplication.processEvents()
+    page = meeting.stack.currentWidget()
+    headings = {
+        label.text(): label for label in page.findChildren(QLabel) if label.text() in ("Notes so far", "Decision")
+    }
+    tops = {text: label.mapTo(page, label.rect().topLeft()).y() for text, label in headings.items()}
+    assert tops["Decision"] == tops["Notes so far"]

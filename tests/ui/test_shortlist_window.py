@@ -229,6 +229,27 @@ def test_every_recovery_copy_is_offered_with_its_name_and_time(
     assert not files[0].exists()
 
 
+def test_a_school_name_with_a_slash_is_suggested_as_one_file_name(
+    qtbot, window, session, dataset, monkeypatch, answers
+):
+    """Save As, in the window or for a recovered copy, suggests a name every filesystem takes, not a folder path."""
+    session.choose_school(dataset.index_of_urn(105211))  # Blackrod Anglican/Methodist Primary School
+    session.add_to_shortlist()
+    suggested = []
+    monkeypatch.setattr(QFileDialog, "getSaveFileName", lambda _, title, name, f: suggested.append(name) or ("", ""))
+    assert not window.shortlists.save_as()  # cancelled
+    crashed = sl.ShortlistDocument.new(session.school, dataset.data_date, session.weights, session.filters)
+    crashed.add(session.ranking.candidate(1), dataset.data_date, session.weights)
+    file = left_by_a_crash(crashed)
+    monkeypatch.setattr(RecoveryDialog, "exec", lambda dialog: dialog.save_selected())
+    window.shortlists.offer_recovery()
+    assert suggested == [
+        "Blackrod Anglican Methodist Primary School.trustmatch",
+        "Blackrod Anglican Methodist Primary School (recovered).trustmatch",
+    ]
+    assert file.exists()  # not saved: still offered next time
+
+
 def test_discarding_a_recovery_copy_asks_first(qtbot, ranked, session, dataset, monkeypatch, answers):
     queue, asked = answers
     doc = sl.ShortlistDocument.new(session.school, dataset.data_date, session.weights, session.filters)

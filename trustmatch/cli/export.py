@@ -32,7 +32,7 @@ def add_parser(sub) -> None:
     )
     p.add_argument("--out", required=True, metavar="DIR", help="folder to write into (made if missing)")
     p.add_argument("--combined", action="store_true", help="one CSV or Excel file for all the schools")
-    p.add_argument("--processes", type=int, help="worker processes (default: one per core for large batches)")
+    p.add_argument("--processes", type=int, help="worker processes (default: one a core for large batches, up to 8)")
     p.set_defaults(func=run)
 
 

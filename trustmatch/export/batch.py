@@ -1,7 +1,7 @@
 """Exporting many schools at once: one file per school, or one combined CSV or workbook.
 
-Large batches use every core: worker processes each load the dataset and the
-fit engine once, then export school after school.  One school that fails is
+Large batches use every core (at most MAX_WORKERS processes): worker processes
+each load the dataset and the fit engine once, then export school after school.  One school that fails is
 reported and the rest still export.  PDF workers start fresh (spawn) and each
 makes its own offscreen Qt application; CSV and Excel workers are forked where
 the platform allows, sharing the parent's engine.
@@ -31,6 +31,8 @@ SUFFIX = {"csv": ".csv", "xlsx": ".xlsx", "pdf": ".pdf"}
 # Below these many schools, starting processes costs more than it saves.
 PARALLEL_FROM = {"csv": 200, "xlsx": 40, "pdf": 4}
 CHUNK = {"csv": 100, "xlsx": 10, "pdf": 1}
+# Each worker holds its own dataset and fit engine (~95 MB): a process per core would take gigabytes on a big machine.
+MAX_WORKERS = 8
 
 
 @dataclass(frozen=True)
@@ -176,14 +178,19 @@ def _pool(job: Job, dataset, engine, processes: int):
 def _processes(job: Job, count: int, processes: int | None, combined: bool) -> int:
     if processes is not None:
         return max(1, processes)
-    if count < PARALLEL_FROM[job.fmt]:
+    return worker_count(job.fmt, count, combined, os.cpu_count() or 1)
+
+
+def worker_count(fmt: str, schools: int, combined: bool, cores: int) -> int:
+    """How many worker processes export `schools` schools on a machine with `cores` cores (1: none started)."""
+    if schools < PARALLEL_FROM[fmt]:
         return 1
-    cores = os.cpu_count() or 1
-    if not combined and job.fmt != "pdf":
+    workers = cores
+    if not combined and fmt != "pdf":
         # A small file per school spends as long waiting for the disk (each is synced) as being made:
         # twice as many workers as cores keep the cores busy meanwhile.
-        cores *= 2
-    return max(1, min(cores, count // CHUNK[job.fmt]))
+        workers *= 2
+    return max(1, min(workers, MAX_WORKERS, schools // CHUNK[fmt]))
 
 
 def _run(job: Job, dataset, engine, chunks: list[list[int]], work, local, task: Task, processes: int, on_result):

@@ -29,6 +29,7 @@ from functools import lru_cache
 
 from trustmatch.data import paths
 from trustmatch.fit.criteria import BENCHMARK_PUPILS, BENCHMARK_SCHOOLS, SCRUTINY_PUPILS
+from trustmatch.fit.words import plural
 
 KINDS = ("benefit", "obstacle", "context")
 
@@ -115,10 +116,6 @@ def without_school(counts: dict[str, int], key: str, candidate) -> dict[str, int
     return counts
 
 
-def _plural(count: int, word: str, many: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else many or word + 's'}"
-
-
 def _character(character: str) -> str:
     return "no religious character" if character == "None" else character
 
@@ -148,7 +145,7 @@ def _collaboration(school, trust, candidate, shape) -> str:
     if candidate.nearest_same_phase_km is None or not same:
         return f"No other {phase} school in the trust."
     return (
-        f"{_plural(same, phase + ' school')} in the trust; the nearest is "
+        f"{plural(same, phase + ' school')} in the trust; the nearest is "
         f"{candidate.nearest_same_phase_km:.1f} km from this school."
     )
 
@@ -156,14 +153,14 @@ def _collaboration(school, trust, candidate, shape) -> str:
 def _burden(school, trust, candidate, shape) -> str:
     mark = "above" if candidate.pupils >= BENCHMARK_PUPILS else "below"
     return (
-        f"{_plural(candidate.pupils, 'pupil')} in {_plural(candidate.schools, 'school')}, {mark} the "
+        f"{plural(candidate.pupils, 'pupil')} in {plural(candidate.schools, 'school')}, {mark} the "
         f"{BENCHMARK_PUPILS:,} pupils the 2022 White Paper asked trusts to work towards."
     )
 
 
 def _finance(school, trust, candidate, shape) -> str:
     if not trust.capacity:
-        return f"{_plural(trust.pupils, 'pupil')}; the register records no places for its schools."
+        return f"{plural(trust.pupils, 'pupil')}; the register records no places for its schools."
     return (
         f"Rolls fill {trust.pupils / trust.capacity * 100:.0f}% of the trust's recorded places "
         f"({trust.pupils:,} pupils in places for {trust.capacity:,})."
@@ -173,8 +170,8 @@ def _finance(school, trust, candidate, shape) -> str:
 def _span(school, trust, candidate, shape) -> str:
     las, regions = len(trust.las), len(trust.regions)
     return (
-        f"Its schools are in {_plural(las, 'local authority', 'local authorities')} and "
-        f"{_plural(regions, 'region')}, in {_plural(shape.hub_count, 'hub')}."
+        f"Its schools are in {plural(las, 'local authority', 'local authorities')} and "
+        f"{plural(regions, 'region')}, in {plural(shape.hub_count, 'hub')}."
     )
 
 
@@ -188,14 +185,13 @@ def _distance(school, trust, candidate, shape) -> str:
 
 def _scrutiny(school, trust, candidate, shape) -> str:
     side = "under" if candidate.pupils < SCRUTINY_PUPILS else "over"
-    return f"{_plural(candidate.pupils, 'pupil')}: {side} that line."
+    return f"{plural(candidate.pupils, 'pupil')}: {side} that line."
 
 
 def _size(school, trust, candidate, shape) -> str:
     reached = candidate.schools >= BENCHMARK_SCHOOLS or candidate.pupils >= BENCHMARK_PUPILS
-    return (
-        f"{_plural(candidate.schools, 'school')} and {_plural(candidate.pupils, 'pupil')}: "
-        + ("at or past that size." if reached else "short of both.")
+    return f"{plural(candidate.schools, 'school')} and {plural(candidate.pupils, 'pupil')}: " + (
+        "at or past that size." if reached else "short of both."
     )
 
 

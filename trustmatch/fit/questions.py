@@ -42,6 +42,7 @@ from trustmatch.fit.criteria import BENCHMARK_PUPILS, BENCHMARK_SCHOOLS, SCRUTIN
 from trustmatch.fit.evidence import without_school
 from trustmatch.fit.graph import DEFAULT_RADIUS_KM
 from trustmatch.fit.ranking import FAITH_WORDS
+from trustmatch.fit.words import plural
 
 # Over twice the White Paper's 10-school mark: in 2024 nearly three-quarters of
 # MATs ran 2-9 schools (Tes MAT Tracker), so 20 or more is a large trust.
@@ -61,10 +62,6 @@ class Question:
     theme: str
     text: str
     why: str
-
-
-def _plural(count: int, word: str) -> str:
-    return f"{count} {word}{'' if count == 1 else 's'}"
 
 
 def _faith(faith: str) -> str:
@@ -94,9 +91,11 @@ def _growth(candidate, school) -> Question | None:
         return None
     scrutiny = (
         f"; under the {SCRUTINY_PUPILS:,} pupils below which DfE guidance (December 2016) put trusts under "
-        "closer financial scrutiny" if candidate.pupils < SCRUTINY_PUPILS else ""
+        "closer financial scrutiny"
+        if candidate.pupils < SCRUTINY_PUPILS
+        else ""
     )
-    size = f"{_plural(candidate.schools, 'school')} and {candidate.pupils:,} pupils"
+    size = f"{plural(candidate.schools, 'school')} and {candidate.pupils:,} pupils"
     if not candidate.schools:  # a trust of this school alone
         size = "no school but ours"
     return Question(
@@ -119,7 +118,7 @@ def _identity(candidate, school) -> Question | None:
         "Identity and voice",
         f"We would be one of {candidate.schools + 1} schools. What would stay ours to decide (curriculum, "
         "uniform, name, traditions), and how would our voice reach the trust board?",
-        f"A large trust of {_plural(candidate.schools, 'school')} and {candidate.pupils:,} pupils; loss of what "
+        f"A large trust of {plural(candidate.schools, 'school')} and {candidate.pupils:,} pupils; loss of what "
         "is special about a school was a key reason maintained schools gave for not joining (DfE, 2021).",
     )
 
@@ -140,11 +139,14 @@ def _religious_character(candidate, school, trust) -> Question | None:
         return Question(
             "religious-character",
             "Character and ethos",
-            f"{share} schools of the trust {theirs}; ours {ours}. "
-            f"How would {kept} be kept, and who would decide?",
+            f"{share} schools of the trust {theirs}; ours {ours}. How would {kept} be kept, and who would decide?",
             f"{same} of its {total} schools share this school's religious character"
-            + ("; a school without one may join a church trust if both agree, and keeps its own character "
-               "(2016 memoranda with the churches)." if school.faith == "none" else "."),
+            + (
+                "; a school without one may join a church trust if both agree, and keeps its own character "
+                "(2016 memoranda with the churches)."
+                if school.faith == "none"
+                else "."
+            ),
         )
     dioceses = without_school(trust.dioceses, school.diocese, candidate)
     if school.diocese and same and not dioceses.get(school.diocese):
@@ -167,15 +169,22 @@ def _phase_expertise(candidate, school, trust) -> Question | None:
         return None
     phase = _phase(school)
     article = "an" if phase[0] in "aeiou" else "a"
-    have = f"None of the trust's {candidate.schools} schools is {article}" if same == 0 else (
-        f"Only {same} of the trust's {candidate.schools} schools " + (f"is {article}" if same == 1 else "are")
-    )
+    total = candidate.schools
+    if total == 1:
+        have = f"The trust's one school is {'' if same else 'not '}{article} {phase} school"
+    elif same == 0:
+        have = f"None of the trust's {total} schools is {article} {phase} school"
+    elif same == total:
+        have = f"{'Both' if total == 2 else f'All {total}'} of the trust's schools are {phase} schools"
+    else:
+        have = f"Only {same} of the trust's {total} schools " + (
+            f"is {article} {phase} school" if same == 1 else f"are {phase} schools"
+        )
     return Question(
         "phase-expertise",
         "Phase expertise",
-        f"{have} {phase} school{'s' if same > 1 else ''} like ours. Who in the trust knows {phase} education "
-        "well, and who would our staff work with?",
-        f"{same} {phase} school{'' if same == 1 else 's'} in the trust; some regions ask trusts for proof of "
+        f"{have} like ours. Who in the trust knows {phase} education well, and who would our staff work with?",
+        f"{plural(same, phase + ' school')} in the trust; some regions ask trusts for proof of "
         "phase-specific expertise before they take on schools of that phase (Tes, March 2024).",
     )
 
@@ -198,9 +207,9 @@ def _central_charge(candidate, school) -> Question:
     return Question(
         "central-charge",
         "Money",
-        "What share of our income would the trust keep centrally (the \"top slice\"), what does it buy, "
+        'What share of our income would the trust keep centrally (the "top slice"), what does it buy, '
         "and how are reserves and any deficits shared between its schools?",
-        f"Every trust charges its schools for central services; with {_plural(candidate.schools, 'school')} "
+        f"Every trust charges its schools for central services; with {plural(candidate.schools, 'school')} "
         f"and {candidate.pupils:,} pupils, ask what that charge pays for here.",
     )
 

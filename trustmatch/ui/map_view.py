@@ -476,7 +476,8 @@ class MapView(QWidget):
 
     def mousePressEvent(self, event):
         if event.button() == Qt.LeftButton:
-            self._press, self._dragged = event.position(), False
+            # A double click may arrive without its press (QTest's does), so the flag it set is cleared here too.
+            self._press, self._dragged, self._double = event.position(), False, False
             self.setFocus()
         super().mousePressEvent(event)
 

@@ -9,7 +9,8 @@ a hover or a mouse.
 Keys: Right, Space, Page Down next (the next screen of a long page first);
 Left, Page Up previous; Down and Up the screens of a page only; Home, End;
 number keys jump to a page; Esc leaves (from a text field, the first Esc leaves
-the field).  While the clerk types in a field, the field keeps its keys; Page
+the field).  On a tick box or decision button reached with Tab, Space and
+Return press it.  While the clerk types in a field, the field keeps its keys; Page
 Up and Page Down (what a presenter remote sends) always turn the page.
 """
 
@@ -23,6 +24,7 @@ from PySide6.QtWidgets import (
     QInputDialog,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
     QSizePolicy,
     QStackedWidget,
@@ -39,7 +41,34 @@ from trustmatch.ui.trust_map import TrustMap, basemap_rings
 NEXT_KEYS = {Qt.Key_Right, Qt.Key_Space, Qt.Key_PageDown}
 PREVIOUS_KEYS = {Qt.Key_Left, Qt.Key_PageUp}
 REMOTE_KEYS = {Qt.Key_PageDown, Qt.Key_PageUp}  # turn the page even while typing
+PRESS_KEYS = {Qt.Key_Return, Qt.Key_Enter, Qt.Key_Space}  # on a tick or a decision button, press it
+TYPING = (QLineEdit, QPlainTextEdit)  # fields that keep their keys, but for the remote's
 SCALES = (0.55, 0.65, 0.75, 0.8, 0.9, 0.95, 1.0, 1.1, 1.2, 1.3, 1.8)  # sizes the pages use, times the base type
+
+
+class ElidedLabel(QLabel):
+    """One line that ends in an ellipsis where it would run into its neighbour (a long school name)."""
+
+    def __init__(self, **kwargs):
+        super().__init__(**kwargs)
+        self.full = ""
+
+    def set_full(self, text: str) -> None:
+        self.full = text
+        self.setAccessibleName(text)
+        self._fit()
+
+    def _fit(self) -> None:
+        self.setText(self.fontMetrics().elidedText(self.full, Qt.ElideRight, self.contentsRect().width()))
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)
+        self._fit()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == QEvent.FontChange:
+            self._fit()
 
 
 class MeetingView(QWidget):
@@ -80,7 +109,7 @@ class MeetingView(QWidget):
         self._typed = ""
         self._typed_timer = QTimer(self, singleShot=True, interval=900, timeout=self._clear_typed)
 
-        self.header = QLabel(objectName="meetingHeader")
+        self.header = ElidedLabel(objectName="meetingHeader")
         self.header.setProperty("scale", 0.75)
         self.header.setSizePolicy(QSizePolicy.Ignored, QSizePolicy.Preferred)  # a long name is cut, not the "n of N"
         self.position = QLabel(objectName="meetingPosition")
@@ -161,13 +190,13 @@ class MeetingView(QWidget):
         self.index = index
         self.stack.setCurrentWidget(page)
         self.position.setText(f"{index + 1} of {self.page_count}")
-        self.header.setText(f"{self.page_title(index)} \u00b7 {self.document.shortlist.school_name}")
+        self.header.set_full(f"{self.page_title(index)} \u00b7 {self.document.shortlist.school_name}")
         self.previous_button.setEnabled(index > 0)
         self.next_button.setEnabled(index < self.page_count - 1)
         if (
             self.focusWidget() is None
             or not self.isAncestorOf(self.focusWidget())
-            or isinstance(self.focusWidget(), QLineEdit)
+            or isinstance(self.focusWidget(), TYPING)
         ):
             self.setFocus()
         self.page_changed.emit(index)
@@ -310,12 +339,12 @@ class MeetingView(QWidget):
 
     def eventFilter(self, obj, event) -> bool:
         if event.type() == QEvent.KeyPress:
-            typing = isinstance(obj, QLineEdit)
+            typing = isinstance(obj, TYPING)
             if typing and event.key() == Qt.Key_Escape:
                 self.setFocus()  # first Esc leaves the field, the next leaves the meeting
                 return True
-            if isinstance(obj, QAbstractButton) and event.key() in (Qt.Key_Return, Qt.Key_Enter):
-                obj.click()
+            if isinstance(obj, QAbstractButton) and event.key() in PRESS_KEYS:
+                obj.click()  # the clerk ticks with Space, as everywhere else; the presenter turns with PgDn
                 return True
             if (not typing or event.key() in REMOTE_KEYS) and self._navigate(event):
                 return True
@@ -395,7 +424,7 @@ class MeetingView(QWidget):
             f"QPushButton:checked {{ background: {ACCENT}; color: white; }}"
             f"QPushButton:disabled {{ color: #8A8A8A; border-color: #8A8A8A; }}"
             f"QWidget#meetingBottom QPushButton {{ border-color: white; }}"
-            f"QLineEdit {{ border: 2px solid #555555; padding: 2px; background: white; }}"
+            f"QLineEdit, QPlainTextEdit {{ border: 2px solid #555555; padding: 2px; background: white; }}"
             f"QWidget#decisionBox {{ border-left: 3px solid {ACCENT}; }}" + sizes
         )
 

@@ -10,17 +10,19 @@ scroll area.  Sizes are multiples of the page's base type (`base`, pixels).
 
 from __future__ import annotations
 
+import re
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import Qt
+from PySide6.QtCore import Qt, Signal
 from PySide6.QtWidgets import (
-    QButtonGroup,
     QCheckBox,
     QGridLayout,
     QLabel,
     QLineEdit,
+    QPlainTextEdit,
     QPushButton,
+    QSizePolicy,
     QVBoxLayout,
     QWidget,
 )
@@ -43,6 +45,13 @@ SECTIONS = ("At a glance", "Why it scores so", "Benefits and obstacles", "Questi
 
 # sizes, as multiples of the base type: nothing the room must read is under BODY
 TITLE, HEADING, BODY, SMALL = 1.2, 0.95, 0.8, 0.65
+# The title page's school name: in 1.8 times the base type a name over this long takes three lines and pushes
+# the page onto a second screen, so it is set smaller.
+LONG_NAME = 60
+# Notes are shown in pieces of at most this many characters (whole sentences where they allow), each a row that
+# goes to a screen whole: about six lines of the notes' column at any screen size, so even a long note never
+# runs off a screen.
+NOTE_PIECE = 300
 
 
 def plural(count: int, word: str) -> str:
@@ -128,9 +137,10 @@ def title_html(shortlist: sl.Shortlist, trusts: list, base: int) -> str:
         "to decide."
     )
     order = "For each trust: " + ", ".join(s.lower() for s in SECTIONS) + "."
+    name_size = 1.8 if len(shortlist.school_name) <= LONG_NAME else 1.3
     return _html(
         base,
-        f"<p>{span(f'<b>{escape(shortlist.school_name)}</b>', 1.8, base, f'color:{ACCENT}')}</p>"
+        f"<p>{span(f'<b>{escape(shortlist.school_name)}</b>', name_size, base, f'color:{ACCENT}')}</p>"
         f"<p>{span('Choosing a multi-academy trust: the shortlist', 1.1, base)}</p>"
         f"<p>{span(meeting, BODY, base)}</p>"
         f"<h2 style='margin-top:{base}px'>What counts, and how much ({preset})</h2>"
@@ -243,6 +253,26 @@ def glance_page(view, item: sl.ShortlistedTrust):
     return page, None, refresh
 
 
+def note_pieces(notes: str, limit: int = NOTE_PIECE) -> list[str]:
+    """The notes in pieces of at most `limit` characters, cut at paragraph ends, else between sentences, else
+    between words."""
+    pieces = []
+    for paragraph in notes.splitlines():
+        units = []
+        for sentence in re.split(r"(?<=[.!?])\s+", paragraph.strip()):
+            units += [sentence] if len(sentence) <= limit else sentence.split()
+        piece = ""
+        for unit in filter(None, units):
+            if piece and len(piece) + 1 + len(unit) > limit:
+                pieces.append(piece)
+                piece = unit
+            else:
+                piece = f"{piece} {unit}" if piece else unit
+        if piece:
+            pieces.append(piece)
+    return pieces or ["None yet."]
+
+
 def decision_text(entry: sl.Entry) -> str:
     return (
         f"Status: <b>{escape(entry.status)}</b> \u00b7 decision: "
@@ -260,6 +290,59 @@ def text_page(view, item: sl.ShortlistedTrust, name: str, html, scale: float = S
     return page, text, None
 
 
+class AnswerField(QPlainTextEdit):
+    """An answer the room reads whole: it wraps and grows a line at a time (a one-line field showed only the
+    part around the cursor).  Tab leaves it, as it leaves a one-line field."""
+
+    edited = Signal(str)  # typed by the clerk, not set from the document
+    finished = Signal()  # focus left it: the next edit is a new undo step
+    grown = Signal()  # its height changed: the rows below it move
+
+    def __init__(self, placeholder: str, name: str):
+        super().__init__()
+        self.setPlaceholderText(placeholder)
+        self.setAccessibleName(name)
+        self.setTabChangesFocus(True)
+        self.setVerticalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setHorizontalScrollBarPolicy(Qt.ScrollBarAlwaysOff)
+        self.setSizePolicy(QSizePolicy.Expanding, QSizePolicy.Fixed)
+        self.setProperty("scale", BODY)
+        self.textChanged.connect(lambda: self.edited.emit(self.toPlainText()))
+        self.document().documentLayout().documentSizeChanged.connect(self._fit)
+        self._fit()
+
+    def text(self) -> str:
+        return self.toPlainText()
+
+    def set_text(self, text: str) -> None:
+        """From the document: shown from its start, and not an edit."""
+        self.blockSignals(True)
+        self.setPlainText(text)
+        self.blockSignals(False)
+        self._fit()
+
+    def _fit(self) -> None:
+        lines = max(round(self.document().size().height()), 1)  # a plain text layout measures lines
+        margins = self.contentsMargins().top() + self.contentsMargins().bottom()
+        height = lines * self.fontMetrics().lineSpacing() + round(2 * self.document().documentMargin()) + margins
+        if height != self.height():
+            self.setFixedHeight(height)
+            self.grown.emit()
+
+    def resizeEvent(self, event) -> None:
+        super().resizeEvent(event)  # a new width wraps the lines anew
+        self._fit()
+
+    def changeEvent(self, event) -> None:
+        super().changeEvent(event)
+        if event.type() == event.Type.FontChange:
+            self._fit()
+
+    def focusOutEvent(self, event) -> None:
+        super().focusOutEvent(event)
+        self.finished.emit()
+
+
 def _question_row(view, code: str, question, heading: str | None, ticks: dict, answers: dict) -> QWidget:
     row = QWidget()
     grid = QGridLayout(row)
@@ -271,10 +354,7 @@ def _question_row(view, code: str, question, heading: str | None, ticks: dict, a
     tick.setAccessibleName(f"Asked: {question.text}")
     text = label(question.text, BODY, rich=False)
     text.setBuddy(tick)
-    answer = QLineEdit()
-    answer.setPlaceholderText("Answer")
-    answer.setAccessibleName(f"Answer: {question.text}")
-    answer.setProperty("scale", BODY)
+    answer = AnswerField("Answer", f"Answer: {question.text}")
     grid.addWidget(tick, 1, 0, Qt.AlignTop)
     grid.addWidget(text, 1, 1)
     grid.addWidget(answer, 2, 1)
@@ -282,10 +362,10 @@ def _question_row(view, code: str, question, heading: str | None, ticks: dict, a
     tick.toggled.connect(
         lambda on: view.edit(lambda: view.document.set_answer(code, question.key, question.text, asked=on))
     )
-    answer.textEdited.connect(
+    answer.edited.connect(
         lambda t: view.edit(lambda: view.document.set_answer(code, question.key, question.text, answer=t))
     )
-    answer.editingFinished.connect(view.document.end_merge)
+    answer.finished.connect(view.document.end_merge)
     ticks[question.key], answers[question.key] = tick, answer
     return row
 
@@ -295,30 +375,44 @@ def decision_page(view, item: sl.ShortlistedTrust):
     code = item.entry.trust_code
     page, grid = _trust_page(item, view.base)
     rows = PagedRows("questions")
-    notes_row = QWidget()
-    notes_box = QVBoxLayout(notes_row)
-    notes_box.setContentsMargins(0, 0, 0, view.base // 4)
-    notes_box.addWidget(label("Notes so far", HEADING, bold=True, rich=False))
-    notes = label("", BODY, name="notes", rich=False)
-    notes_box.addWidget(notes)
-    rows.add(notes_row)
+    shown_notes: list[str] = []  # the notes as the rows below show them
+    note_rows: list[QWidget] = []
+
+    def show_notes(notes: str) -> None:
+        """A row per piece of the notes, the heading kept with the first, before the questions."""
+        for row in note_rows:
+            rows.remove(row)
+        note_rows[:] = [label(piece, BODY, name="notes", rich=False) for piece in note_pieces(notes)]
+        first = QWidget()
+        box = QVBoxLayout(first)
+        box.setContentsMargins(0, 0, 0, 0)
+        box.addWidget(label("Notes so far", HEADING, bold=True, rich=False))
+        box.addWidget(note_rows[0])
+        note_rows[0] = first
+        note_rows[-1].setContentsMargins(0, 0, 0, view.base // 4)
+        for i, row in enumerate(note_rows):
+            rows.add(row, i)
+        rows.relayout()
+        shown_notes[:] = [notes]
+
+    show_notes(item.entry.notes)
     ticks: dict[str, QCheckBox] = {}
-    answers: dict[str, QLineEdit] = {}
+    answers: dict[str, AnswerField] = {}
     for i, question in enumerate(item.questions):
         heading = "Questions to ask this trust" if i == 0 else None
         rows.add(_question_row(view, code, question, heading, ticks, answers))
     if not item.questions:
         rows.add(label("<i>No questions: the trust is not in the data in use.</i>", BODY))
+    for answer in answers.values():
+        answer.grown.connect(rows.relayout)  # a line more or less moves the questions between screens
     rows.more.setProperty("scale", SMALL)
     grid.addWidget(rows, 1, 0)
 
     decision_box = QWidget(objectName="decisionBox")
     decide = QVBoxLayout(decision_box)
-    decide.setContentsMargins(view.base // 2, view.base // 4, 0, 0)
+    decide.setContentsMargins(view.base // 2, 0, 0, 0)  # its heading level with the notes' heading
     decide.addWidget(label("Decision", HEADING, bold=True, rich=False))
-    group = QButtonGroup(decision_box)
-    group.setExclusive(False)  # a second press clears the decision
-    buttons = {}
+    buttons = {}  # not a QButtonGroup: Tab would reach only its first button (a second press clears a decision)
     for key, text in (
         ("proceed", "&Take forward"),
         ("more information", "Need more &info"),
@@ -329,7 +423,6 @@ def decision_page(view, item: sl.ShortlistedTrust):
         button.setProperty("decision", key)
         button.setProperty("scale", BODY)
         button.clicked.connect(lambda on, k=key: view.edit(lambda: view.document.set_decision(code, k if on else "")))
-        group.addButton(button)
         decide.addWidget(button)
         buttons[key] = button
     decision_note = QLineEdit()
@@ -351,20 +444,20 @@ def decision_page(view, item: sl.ShortlistedTrust):
         entry = view.document.shortlist.entry(code)
         if entry is None:
             return
-        if notes.text() != (entry.notes or "None yet."):
-            notes.setText(entry.notes or "None yet.")
-            rows.relayout()  # longer or shorter notes move the questions between screens
+        if shown_notes != [entry.notes]:
+            show_notes(entry.notes)  # longer or shorter notes move the questions between screens
         for key, tick in ticks.items():
             record = entry.answers.get(key)
             tick.blockSignals(True)
             tick.setChecked(bool(record and record.asked))
             tick.blockSignals(False)
             if record and answers[key].text() != record.answer:
-                answers[key].setText(record.answer)
+                answers[key].set_text(record.answer)
         for key, button in buttons.items():
             button.setChecked(entry.decision == key)
         if decision_note.text() != entry.decision_note:
             decision_note.setText(entry.decision_note)
+            decision_note.setCursorPosition(0)
         status.setText(decision_text(entry))
 
     refresh()

@@ -175,27 +175,48 @@ class PagedRows(Screens, QWidget):
     def sizeHint(self) -> QSize:
         return QSize(400, 300)
 
-    def add(self, row: QWidget) -> None:
-        self._box.insertWidget(len(self.rows), row)
-        self.rows.append(row)
+    def add(self, row: QWidget, position: int | None = None) -> None:
+        position = len(self.rows) if position is None else position
+        self._box.insertWidget(position, row)
+        self.rows.insert(position, row)
         self._laid_out = None
+        if self.isVisible():  # added to a page on show: measured now, in the page's type, not after the next event
+            row.show()
+            row.ensurePolished()
         for child in [row, *row.findChildren(QWidget)]:
             if child.focusPolicy() != Qt.NoFocus:
                 child.installEventFilter(self)
 
+    def remove(self, row: QWidget) -> None:
+        self.rows.remove(row)
+        self._box.removeWidget(row)
+        row.hide()
+        row.setParent(None)  # off the page now; deleted once the event loop is back
+        row.deleteLater()
+        self._laid_out = None
+
     def eventFilter(self, obj, event) -> bool:
         """A field reached with Tab brings its screen into view."""
         if event.type() == QEvent.FocusIn and self._laid_out is not None:
-            for screen, group in enumerate(self._groups):
-                if any(self.rows[i] is obj or self.rows[i].isAncestorOf(obj) for i in group):
-                    if screen != self.screen:
-                        self.show_screen(screen)
-                    break
+            self._show_screen_of(obj)
         return super().eventFilter(obj, event)
 
+    def _show_screen_of(self, widget: QWidget) -> None:
+        for screen, group in enumerate(self._groups):
+            if any(self.rows[i] is widget or self.rows[i].isAncestorOf(widget) for i in group):
+                if screen != self.screen:
+                    self.show_screen(screen)
+                return
+
     def relayout(self) -> None:
+        """Lay the rows out again (one grew or shrank), keeping the field being typed in on screen."""
+        for row in self.rows:
+            row.updateGeometry()  # its size as the sheet knows it, else updated only after the next event
         self._laid_out = None
         self._layout()
+        focus = self.focusWidget()
+        if focus is not None and self._laid_out is not None and self.isAncestorOf(focus):
+            self._show_screen_of(focus)
 
     def _layout(self) -> None:
         size = (self.width(), self.height())

@@ -15,7 +15,6 @@ from PySide6.QtCore import Qt
 from PySide6.QtWidgets import (
     QDialog,
     QDialogButtonBox,
-    QFileDialog,
     QLabel,
     QListWidget,
     QListWidgetItem,
@@ -25,8 +24,7 @@ from PySide6.QtWidgets import (
 )
 
 from trustmatch.app import shortlist as sl
-
-FILE_FILTER = "TrustMatch shortlists (*.trustmatch);;All files (*)"
+from trustmatch.ui.shortlist_file import ask_save_path, suggested_name
 
 
 def item_text(recovery: sl.Recovery) -> str:
@@ -114,14 +112,13 @@ class RecoveryDialog(QDialog):
         recovery = self.selected()
         if recovery is None:
             return
-        suggested = recovery.original or Path(f"{recovery.shortlist.school_name or 'shortlist'} (recovered){sl.SUFFIX}")
         if recovery.original is not None:  # never over the file it came from: that may hold other work
             suggested = recovery.original.with_name(f"{recovery.original.stem} (recovered){sl.SUFFIX}")
-        path, _ = QFileDialog.getSaveFileName(self, "Save recovered shortlist", str(suggested), FILE_FILTER)
-        if not path:
+        else:
+            suggested = suggested_name(recovery.shortlist.school_name, " (recovered)")
+        path = ask_save_path(self, "Save recovered shortlist", suggested)
+        if path is None:
             return
-        if not path.endswith(sl.SUFFIX):
-            path += sl.SUFFIX
         try:
             sl.save_recovery_as(recovery, path)
         except (OSError, sl.ShortlistProblem) as problem:

@@ -22,11 +22,11 @@ from trustmatch.ui.compare import MAX_TRUSTS, CompareView
 from trustmatch.ui.meeting import MeetingView, present
 from trustmatch.ui.messages import INFO, WARNING
 from trustmatch.ui.recovery import RecoveryDialog
+from trustmatch.ui.shortlist_file import FILE_FILTER, ask_save_path, suggested_name
 from trustmatch.ui.shortlist_panel import ShortlistPanel
 
 RECENT_KEY = "shortlist/recent"
 RECENT_COUNT = 8
-FILE_FILTER = "TrustMatch shortlists (*.trustmatch);;All files (*)"
 WIDE_WINDOW = 1800  # px: from this width the shortlist sits beside the explorer, below it under the views
 
 
@@ -234,13 +234,8 @@ class ShortlistMenu(QObject):
         doc = self.session.shortlist
         if doc is None:
             return False
-        name = doc.path or Path(f"{doc.shortlist.school_name or 'shortlist'}{sl.SUFFIX}")
-        path, _ = QFileDialog.getSaveFileName(self.window, "Save shortlist", str(name), FILE_FILTER)
-        if not path:
-            return False
-        if not path.endswith(sl.SUFFIX):
-            path += sl.SUFFIX
-        return self._save_to(path)
+        path = ask_save_path(self.window, "Save shortlist", doc.path or suggested_name(doc.shortlist.school_name))
+        return path is not None and self._save_to(path)
 
     def _save_to(self, path) -> bool:
         try:

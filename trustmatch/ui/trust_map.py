@@ -1,6 +1,6 @@
 """A still map of one trust's schools around the chosen school, for the comparison and the meeting pages.
 
-Painted directly (no pyqtgraph scene): a few hundred points and the boundary
+Painted directly with QPainter (no graphics scene): a few hundred points and the boundary
 paths, redrawn only on resize, cheap enough for a page turn and identical on
 screen, in a screenshot and on paper.  Nothing on it needs a hover.
 """
