@@ -33,6 +33,16 @@ def shortlist_file(dataset, engine, tmp_path):
     return path
 
 
+def shown(qtbot, view):
+    """The view on a 1280x720 screen, with the keyboard."""
+    qtbot.addWidget(view)
+    view.resize(1280, 720)
+    view.show()
+    qtbot.waitExposed(view)
+    view.setFocus()
+    return view
+
+
 @pytest.fixture
 def meeting(qtbot, dataset, engine, shortlist_file):
     doc = sl.ShortlistDocument.open(shortlist_file)
@@ -40,12 +50,7 @@ def meeting(qtbot, dataset, engine, shortlist_file):
     autosaves = []
     view = MeetingView(doc, dataset, evaluation, autosave=lambda: autosaves.append(1), save=doc.save)
     view.autosaves = autosaves
-    qtbot.addWidget(view)
-    view.resize(1280, 720)
-    view.show()
-    qtbot.waitExposed(view)
-    view.setFocus()
-    return view
+    return shown(qtbot, view)
 
 
 def page_widgets(view, kind):
@@ -407,12 +412,7 @@ def long_meeting(qtbot, dataset, engine, tmp_path):
     doc.set_answer(code, question.key, question.text, answer=LONG_ANSWER)
     doc.set_decision_note(code, "Await the accounts and a visit to a member school before December; " * 2)
     view = MeetingView(doc, dataset, engine.evaluate(row))
-    qtbot.addWidget(view)
-    view.resize(1280, 720)
-    view.show()
-    qtbot.waitExposed(view)
-    view.setFocus()
-    return view
+    return shown(qtbot, view)
 
 
 @pytest.mark.parametrize("size", [(1280, 720), (1920, 1080), (1024, 768)])
