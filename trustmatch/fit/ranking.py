@@ -17,6 +17,7 @@ from trustmatch.data.trusts import group_reduce, group_starts
 from trustmatch.fit import criteria
 from trustmatch.fit.criteria import CRITERIA
 from trustmatch.fit.graph import DEFAULT_RADIUS_KM, SchoolTrustGraph, Shape, place_name, shown_place
+from trustmatch.fit.words import plural
 
 PRESETS: dict[str, dict[str, float]] = {
     "balanced": {"ethos": 1, "geography": 1, "phase": 1, "capacity": 1},
@@ -796,10 +797,6 @@ def _faith_label(faith: str) -> str:
     return FAITH_WORDS.get(faith, faith)
 
 
-def _plural(count: int, word: str, words: str | None = None) -> str:
-    return f"{count:,} {word if count == 1 else (words or word + 's')}"
-
-
 def _ordinal(number: int) -> str:
     suffix = "th" if 10 <= number % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(number % 10, "th")
     return f"{number:,}{suffix}"
@@ -814,11 +811,11 @@ def _ethos_reason(ev: Evaluation, k: int, n: int) -> str:
     same, other, diocese = int(ev.same_faith[k]), int(ev.other_faith[k]), int(ev.same_diocese[k])
     if ev.faith_group == "none":
         has = _verb(same, "has", "have")
-        text = f"No religious character; {same} of the trust's {_plural(n, 'school')} {has} none either"
+        text = f"No religious character; {same} of the trust's {plural(n, 'school')} {has} none either"
     else:
         label = _faith_label(school.faith)
         shares = _verb(same, "shares", "share")
-        text = f"{label} school; {same} of the trust's {_plural(n, 'school')} {shares} its character"
+        text = f"{label} school; {same} of the trust's {plural(n, 'school')} {shares} its character"
         if ev.dioceses:
             names = " or ".join(sorted(_diocese_name(ev.engine, d) for d in ev.dioceses))
             text += f", {diocese} of them in the {names}"
@@ -843,7 +840,7 @@ def _geography_reason(ev: Evaluation, k: int, n: int, nearest_member: int, hub) 
     km = float(ev.nearest_km[k])
     text = f"{km:.1f} km from {cols['name'][nearest_member]}, its nearest school"
     within, in_la = int(ev.within[k]), int(ev.in_la[k])
-    text += f"; {within} of its {_plural(n, 'school')} within {criteria.REACH_KM:.0f} km"
+    text += f"; {within} of its {plural(n, 'school')} within {criteria.REACH_KM:.0f} km"
     text += f", {in_la} in {ev.school.la_name}" if in_la else f", none in {ev.school.la_name}"
     fitted = e.model.coefficients.get("geography", {})
     # the town is counted within the local authority; in a London borough it is the local authority
@@ -856,7 +853,7 @@ def _geography_reason(ev: Evaluation, k: int, n: int, nearest_member: int, hub) 
         place = int(ev.distance_rank[k])
         text += "; the nearest trust to the school" if place == 1 else f"; the {_ordinal(place)} nearest trust"
     if hub is not None:
-        text += f"; would join its {hub.name} hub of {_plural(hub.size, 'school')}"
+        text += f"; would join its {hub.name} hub of {plural(hub.size, 'school')}"
     elif km > criteria.REACH_KM:
         text += "; would be an outpost with no trust school within reach"
     return text
@@ -867,9 +864,7 @@ def _phase_reason(ev: Evaluation, k: int, n: int) -> str:
     same = int(ev.same_phase[k])
     words = {"alternative provision": "alternative provision", "16 plus": "16-plus", "all-through": "all-through"}
     kind = words.get(phase, phase)
-    text = (
-        f"{phase.capitalize()} school; {same} of the trust's {_plural(n, 'school')} {_verb(same, 'is', 'are')} {kind}"
-    )
+    text = f"{phase.capitalize()} school; {same} of the trust's {plural(n, 'school')} {_verb(same, 'is', 'are')} {kind}"
     related = float(ev.relevant[k]) - same
     if related > 0:
         text += " (related phases count part)"
@@ -884,7 +879,7 @@ def _phase_reason(ev: Evaluation, k: int, n: int) -> str:
 def _capacity_reason(ev: Evaluation, k: int, n: int) -> str:
     pupils = int(ev.pupils[k])
     known = int(ev.known_rolls[k])
-    text = f"{_plural(n, 'school')}, {pupils:,} pupils"
+    text = f"{plural(n, 'school')}, {pupils:,} pupils"
     if known < n:
         text += f" on the {known} recorded rolls ({n - known} not recorded)"
     text += " (the DfE's 2022 aim: 10 schools or 7,500 pupils)"
@@ -897,13 +892,13 @@ def _capacity_reason(ev: Evaluation, k: int, n: int) -> str:
     if "recent_joins" in ev.engine.model.coefficients.get("capacity", {}):
         recent = int(ev.recent[k])
         text += (
-            f"; {_plural(recent, 'school')} joined it in the last year"
+            f"; {plural(recent, 'school')} joined it in the last year"
             if recent
             else "; none joined it in the last year"
         )
     if "growth" in ev.engine.model.coefficients.get("capacity", {}):
         growth = int(ev.growth[k])
-        text += f"; {_plural(growth, 'maintained school')} converted and joined it in the last {GROWTH_YEARS} years"
+        text += f"; {plural(growth, 'maintained school')} converted and joined it in the last {GROWTH_YEARS} years"
     if "fill" in ev.engine.model.coefficients.get("capacity", {}) and ev.both_places[k] > 0:
         counted = int(ev.both_counted[k])
         text += (

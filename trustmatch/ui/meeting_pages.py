@@ -31,6 +31,7 @@ from trustmatch.app import shortlist as sl
 from trustmatch.data.dataset import long_date
 from trustmatch.export import trust_html
 from trustmatch.fit.criteria import CRITERIA
+from trustmatch.fit.words import plural
 from trustmatch.ui.controls import EXPLAIN
 from trustmatch.ui.paged import PagedRows
 from trustmatch.ui.trust_map import TrustMap
@@ -52,10 +53,6 @@ LONG_NAME = 60
 # goes to a screen whole: about six lines of the notes' column at any screen size, so even a long note never
 # runs off a screen.
 NOTE_PIECE = 300
-
-
-def plural(count: int, word: str) -> str:
-    return f"{count:,} {word}{'' if count == 1 else 's'}"
 
 
 def label(text: str = "", scale: float = BODY, bold: bool = False, name: str | None = None, rich: bool = True):
