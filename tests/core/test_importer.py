@@ -259,7 +259,7 @@ def test_non_finite_numbers_are_unknown_values_not_a_crash(tmp_path, sample):
 
 def test_the_gias_placeholder_town_select_is_no_town(tmp_path, sample, dataset):
     """GIAS shows "Select" (a drop-down never filled in) as the postal town of 11 schools: it is read as no town,
-    on import and in a dataset saved before (the bundled one), so nothing is placed in a town called Select."""
+    on import and in a dataset saved before the importer did so, so nothing is placed in a town called Select."""
     leek = 146590  # Leek First School, Staffordshire, in a trust
     text = sample(wanted_urns=[leek])
     assert ',"Select",' in text or ",Select," in text

@@ -80,7 +80,7 @@ class Dataset:
         missing = [c for c in SCHOOL_COLUMNS if c not in columns]
         if missing:
             raise DatasetProblem(f"The dataset lacks the column(s) {', '.join(missing)}.")
-        # A dataset saved before the importer read "Select" as no town (and the bundled one) still holds it.
+        # A dataset saved before the importer read "Select" as no town still holds it (the bundled one is rebuilt).
         if any(town.strip().casefold() in PLACEHOLDER_TOWNS for town in set(columns["town"])):
             columns["town"] = [postal_town(town) for town in columns["town"]]
         self.columns = columns
