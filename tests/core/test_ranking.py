@@ -287,9 +287,11 @@ def test_the_town_and_centre_in_a_reason_are_true(engine, dataset):
         for candidate in ranking.rows(10):
             k = engine.position[candidate.trust_code]
             reason = candidate.reasons["geography"]
-            assert f"; the centre of its schools {evaluation.centre_km[k]:.1f} km away" in reason
+            centre = f"; the centre of its schools {evaluation.centre_km[k]:.1f} km away"
+            assert (centre in reason) == (candidate.schools > 1)  # one school's centre is its distance, given
             count = int(evaluation.in_town[k])
-            phrase = f" ({count if count else 'none'} in {evaluation.town}, the school's postal town)"
+            where = f"{count if count else 'none'} in" if candidate.schools > 1 else "in" if count else "not in"
+            phrase = f" ({where} {evaluation.town}, the school's postal town)"
             assert (phrase in reason) == (evaluation.in_la[k] > 0 and evaluation.town != evaluation.school.la_name)
             assert count <= evaluation.in_la[k]
             said += phrase in reason

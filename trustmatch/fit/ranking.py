@@ -17,7 +17,7 @@ from trustmatch.data.trusts import group_reduce, group_starts
 from trustmatch.fit import criteria
 from trustmatch.fit.criteria import CRITERIA
 from trustmatch.fit.graph import DEFAULT_RADIUS_KM, SchoolTrustGraph, Shape, place_name, shown_place
-from trustmatch.fit.words import plural
+from trustmatch.fit.words import percent, plural
 
 PRESETS: dict[str, dict[str, float]] = {
     "balanced": {"ethos": 1, "geography": 1, "phase": 1, "capacity": 1},
@@ -802,6 +802,10 @@ def _ordinal(number: int) -> str:
     return f"{number:,}{suffix}"
 
 
+# a trust of one school is named so, not counted as "1 of the trust's 1 school"
+ONE_SCHOOL = "the trust's one school"
+
+
 def _verb(count: int, one: str, many: str) -> str:
     return one if count == 1 else many
 
@@ -809,21 +813,27 @@ def _verb(count: int, one: str, many: str) -> str:
 def _ethos_reason(ev: Evaluation, k: int, n: int) -> str:
     school = ev.school
     same, other, diocese = int(ev.same_faith[k]), int(ev.other_faith[k]), int(ev.same_diocese[k])
-    if ev.faith_group == "none":
+    if ev.faith_group == "none" and n == 1:
+        text = f"No religious character; {ONE_SCHOOL} {'has none either' if same else 'has a religious character'}"
+    elif ev.faith_group == "none":
         has = _verb(same, "has", "have")
         text = f"No religious character; {same} of the trust's {plural(n, 'school')} {has} none either"
     else:
         label = _faith_label(school.faith)
-        shares = _verb(same, "shares", "share")
-        text = f"{label} school; {same} of the trust's {plural(n, 'school')} {shares} its character"
+        if n == 1:
+            has = "shares its character" if same else f"has {'another' if other else 'no'} religious character"
+            text = f"{label} school; {ONE_SCHOOL} {has}"
+        else:
+            shares = _verb(same, "shares", "share")
+            text = f"{label} school; {same} of the trust's {plural(n, 'school')} {shares} its character"
         if ev.dioceses:
             names = " or ".join(sorted(_diocese_name(ev.engine, d) for d in ev.dioceses))
-            text += f", {diocese} of them in the {names}"
+            text += f", {'' if diocese else 'not '}in the {names}" if n == 1 else f", {diocese} of them in the {names}"
             if ev.diocesan_of_diocese[k]:
                 text += "; a diocesan trust of that diocese"
             elif ev.engine.diocesan[k]:
                 text += "; a diocesan trust whose schools are mostly in another diocese"
-        if other:
+        if other and n > 1:
             text += f"; {other} of another religious character"
     if not ev.compatible[k]:
         text += " (not a usual fit for this school's religious character)"
@@ -838,16 +848,23 @@ def _geography_reason(ev: Evaluation, k: int, n: int, nearest_member: int, hub) 
     e = ev.engine
     cols = e.dataset.columns
     km = float(ev.nearest_km[k])
-    text = f"{km:.1f} km from {cols['name'][nearest_member]}, its nearest school"
     within, in_la = int(ev.within[k]), int(ev.in_la[k])
-    text += f"; {within} of its {plural(n, 'school')} within {criteria.REACH_KM:.0f} km"
-    text += f", {in_la} in {ev.school.la_name}" if in_la else f", none in {ev.school.la_name}"
+    if n == 1:  # its distance says whether it is within reach
+        text = f"{km:.1f} km from {cols['name'][nearest_member]}, its one school, "
+        text += f"in {ev.school.la_name}" if in_la else f"not in {ev.school.la_name}"
+    else:
+        text = f"{km:.1f} km from {cols['name'][nearest_member]}, its nearest school"
+        text += f"; {within} of its {plural(n, 'school')} within {criteria.REACH_KM:.0f} km"
+        text += f", {in_la} in {ev.school.la_name}" if in_la else f", none in {ev.school.la_name}"
     fitted = e.model.coefficients.get("geography", {})
     # the town is counted within the local authority; in a London borough it is the local authority
     if "in_town" in fitted and in_la and ev.town != ev.school.la_name:
         in_town = int(ev.in_town[k])
-        text += f" ({in_town if in_town else 'none'} in {ev.town}, the school's postal town)"
-    if "log_km_centre" in fitted:
+        if n == 1:
+            text += f" ({'' if in_town else 'not '}in {ev.town}, the school's postal town)"
+        else:
+            text += f" ({in_town if in_town else 'none'} in {ev.town}, the school's postal town)"
+    if "log_km_centre" in fitted and n > 1:  # one school's centre is the school, already given
         text += f"; the centre of its schools {float(ev.centre_km[k]):.1f} km away"
     if "log_distance_rank" in fitted:
         place = int(ev.distance_rank[k])
@@ -864,12 +881,18 @@ def _phase_reason(ev: Evaluation, k: int, n: int) -> str:
     same = int(ev.same_phase[k])
     words = {"alternative provision": "alternative provision", "16 plus": "16-plus", "all-through": "all-through"}
     kind = words.get(phase, phase)
-    text = f"{phase.capitalize()} school; {same} of the trust's {plural(n, 'school')} {_verb(same, 'is', 'are')} {kind}"
+    if n == 1:
+        text = f"{phase.capitalize()} school; {ONE_SCHOOL} is {'' if same else 'not '}{kind}"
+    else:
+        are = _verb(same, "is", "are")
+        text = f"{phase.capitalize()} school; {same} of the trust's {plural(n, 'school')} {are} {kind}"
     related = float(ev.relevant[k]) - same
     if related > 0:
         text += " (related phases count part)"
     near_km = float(ev.nearest_same_phase_km[k])
-    if np.isfinite(near_km):
+    if np.isfinite(near_km) and n == 1:
+        text += f", {near_km:.1f} km away"
+    elif np.isfinite(near_km):
         text += f", the nearest {near_km:.1f} km away, {int(ev.same_phase_near[k])} within {criteria.REACH_KM:.0f} km"
     if ev.specialist_school and same == 0:
         text += f"; no experience of running {kind} schools"
@@ -879,13 +902,19 @@ def _phase_reason(ev: Evaluation, k: int, n: int) -> str:
 def _capacity_reason(ev: Evaluation, k: int, n: int) -> str:
     pupils = int(ev.pupils[k])
     known = int(ev.known_rolls[k])
-    text = f"{plural(n, 'school')}, {pupils:,} pupils"
-    if known < n:
-        text += f" on the {known} recorded rolls ({n - known} not recorded)"
+    unknown = n > 0 and not known  # no roll to count: not "0 pupils", and no share of them
+    if unknown:
+        text = f"{plural(n, 'school')}, {'its roll not' if n == 1 else 'no roll'} recorded"
+    else:
+        text = f"{plural(n, 'school')}, {pupils:,} pupils"
+    if 0 < known < n:
+        text += f" on the {plural(known, 'recorded roll')} ({n - known} not recorded)"
     text += " (the DfE's 2022 aim: 10 schools or 7,500 pupils)"
-    if ev.school_roll is not None:
+    if ev.school_roll is not None and unknown:
+        text += f"; this school has {int(ev.school_roll):,} pupils, its share of the trust's not known"
+    elif ev.school_roll is not None:
         share = ev.school_roll / max(pupils + ev.school_roll, 1.0)
-        text += f"; this school's {int(ev.school_roll):,} pupils would be {share * 100:.0f}% of the trust's"
+        text += f"; this school's {int(ev.school_roll):,} pupils would be {percent(share)} of the trust's"
     else:
         typical = f"a typical {ev.school.phase_group} roll of {ev.roll_used:.0f}"
         text += f"; this school's roll is not recorded ({typical} is assumed)"
@@ -901,10 +930,9 @@ def _capacity_reason(ev: Evaluation, k: int, n: int) -> str:
         text += f"; {plural(growth, 'maintained school')} converted and joined it in the last {GROWTH_YEARS} years"
     if "fill" in ev.engine.model.coefficients.get("capacity", {}) and ev.both_places[k] > 0:
         counted = int(ev.both_counted[k])
-        text += (
-            f"; rolls fill {ev.both_pupils[k] / ev.both_places[k] * 100:.0f}% of places"
-            f" ({counted} of {n} schools record both)"
-        )
+        records = _verb(counted, "records", "record")
+        who = "its one school records both" if n == 1 else f"{counted} of {n} schools {records} both"
+        text += f"; rolls fill {percent(ev.both_pupils[k] / ev.both_places[k])} of places ({who})"
     return text
 
 
