@@ -168,3 +168,12 @@ def test_a_trust_of_the_school_alone_ties_nothing_it_has_not_got(panel):
     harvey = panel(138480, "3333")  # The Harvey Grammar School, the only school of The Harvey Academy
     ties = {i.this_trust for i in harvey.items if i.this_trust}
     assert ties == {"The trust has no school but this one."}  # no 'inf km', no '0 schools'
+
+
+def test_a_share_in_the_ties_is_never_rounded_to_none_or_all(panel):
+    """Ridgmont Lower's 9 pupils among Kingsbridge's 5,237 are under 1%, not 0%; the Cardinal Hume trust's 3,437
+    pupils in 3,440 places fill over 99%, not 100%."""
+    small = {i.title: i.this_trust for i in panel(109476, "16264").items}  # Ridgmont Lower, Kingsbridge
+    assert small[BENEFITS[1]] == "This school would be one of 8 schools, with under 1% of the trust's 5,246 pupils."
+    full = {i.title: i.this_trust for i in panel(100029, "2543").items}  # Christ Church, Camden; Cardinal Hume
+    assert "Rolls fill over 99% of the trust's recorded places (3,437 pupils in places for 3,440)." in full.values()

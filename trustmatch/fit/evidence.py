@@ -29,7 +29,7 @@ from functools import lru_cache
 
 from trustmatch.data import paths
 from trustmatch.fit.criteria import BENCHMARK_PUPILS, BENCHMARK_SCHOOLS, SCRUTINY_PUPILS
-from trustmatch.fit.words import plural
+from trustmatch.fit.words import percent, plural
 
 KINDS = ("benefit", "obstacle", "context")
 
@@ -136,7 +136,7 @@ def _identity(school, trust, candidate, shape) -> str:
     if not school.pupils:
         return f"{text}; the trust has {candidate.pupils:,} pupils without it."
     together = candidate.pupils + school.pupils
-    return f"{text}, with {school.pupils / together * 100:.0f}% of the trust's {together:,} pupils."
+    return f"{text}, with {percent(school.pupils / together)} of the trust's {together:,} pupils."
 
 
 def _collaboration(school, trust, candidate, shape) -> str:
@@ -162,7 +162,7 @@ def _finance(school, trust, candidate, shape) -> str:
     if not trust.capacity:
         return f"{plural(trust.pupils, 'pupil')}; the register records no places for its schools."
     return (
-        f"Rolls fill {trust.pupils / trust.capacity * 100:.0f}% of the trust's recorded places "
+        f"Rolls fill {percent(trust.pupils / trust.capacity)} of the trust's recorded places "
         f"({trust.pupils:,} pupils in places for {trust.capacity:,})."
     )
 
