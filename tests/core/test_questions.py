@@ -13,6 +13,7 @@ SINAI = 101549  # Sinai Jewish Primary
 BILLESDON = 120115  # Billesdon CofE Primary: Diocese of Leicester
 WOODBRIDGE = 131201  # The Woodbridge Park Education Service: alternative provision
 LIGHTCLIFFE = 137036  # Lightcliffe Academy: one of Abbey MAT's three secondaries
+HARMOOD = 100092  # Harmood School, Camden: a maintained special school
 
 BATH_AND_WELLS = "2250"  # 45 schools, 43 CofE, 3 km from Portbury
 KALEIDOSCOPE = "16798"  # 7 primaries, 2,011 pupils
@@ -21,9 +22,12 @@ JEWISH_COMMUNITY = "17202"  # 4 Jewish primaries, 1,282 pupils
 BELLEVUE = "2288"  # 12 primaries, none with a religious character
 PETERBOROUGH = "4192"  # Peterborough diocesan trust, 17 km from Billesdon
 RISE = "3722"  # CofE trust 4.5 km from Billesdon, in the Diocese of Leicester
-LIFT = "2053"  # 57 schools, no alternative provision
+LIFT = "2053"  # 57 schools: 5 special, no alternative provision
 ORCHARD_HILL = "4100"  # special schools and one alternative provision
-ORMISTON = "4106"  # three alternative-provision schools
+ORMISTON = "4106"  # 44 schools: 3 special, 3 alternative provision
+BECKMEAD = "17197"  # 12 schools: 9 special, 3 alternative provision
+BARNET_SPECIAL = "16538"  # 2 special schools
+ATTWOOD = "2200"  # one secondary
 ABBEY = "2046"
 
 ALWAYS = ["offer", "central-charge", "delegation", "local-governance"]
@@ -52,7 +56,13 @@ def test_the_always_questions_come_last_for_a_close_fitting_trust(ask):
 
 
 def test_every_question_is_worded_and_keyed_once(ask):
-    for urn, code in [(PORTBURY, CATHEDRAL), (BILLESDON, PETERBOROUGH), (WOODBRIDGE, LIFT), (SINAI, JEWISH_COMMUNITY)]:
+    for urn, code in [
+        (PORTBURY, CATHEDRAL),
+        (BILLESDON, PETERBOROUGH),
+        (WOODBRIDGE, LIFT),
+        (SINAI, JEWISH_COMMUNITY),
+        (HARMOOD, ATTWOOD),  # far, small, of another phase: seven questions
+    ]:
         questions = ask(urn, code)
         assert 4 <= len(questions) <= 8
         assert list(questions)[-4:] == ALWAYS
@@ -104,12 +114,50 @@ def test_a_church_trust_of_another_diocese_is_asked_about_consent(ask):
 
 
 def test_few_schools_of_the_phase_is_asked_about_phase_expertise(ask):
-    none = ask(WOODBRIDGE, LIFT)["phase-expertise"]
-    assert "None of the trust's 57 schools is an alternative-provision school like ours" in none.text
-    one = ask(WOODBRIDGE, ORCHARD_HILL)["phase-expertise"]
-    assert "Only 1 of the trust's 14 schools is an alternative-provision school" in one.text
-    assert "phase-expertise" not in ask(WOODBRIDGE, ORMISTON)  # three of them
-    assert "phase-expertise" not in ask(PORTBURY, BATH_AND_WELLS)
+    assert "Who in the trust knows secondary education well" in ask(LIGHTCLIFFE, "2064")["phase-expertise"].text
+    assert "phase-expertise" not in ask(PORTBURY, BATH_AND_WELLS)  # 44 primaries
+    # a special school or alternative provision is asked about specialist provision instead (below)
+    for code in (LIFT, ORCHARD_HILL):
+        assert "phase-expertise" not in ask(WOODBRIDGE, code)
+    assert "phase-expertise" not in ask(HARMOOD, ATTWOOD)
+
+
+def test_alternative_provision_is_asked_about_the_trusts_specialist_provision(ask):
+    none = ask(WOODBRIDGE, LIFT)["specialist-provision"]
+    assert none.text.startswith(
+        "None of the trust's 57 schools is alternative provision like ours; it runs 5 special schools. "
+        "Who in the trust leads alternative provision"
+    )
+    assert none.why.startswith("The register lists 5 special schools and 0 alternative-provision schools")
+    one = ask(WOODBRIDGE, ORCHARD_HILL)["specialist-provision"]
+    assert one.text.startswith("1 of the trust's 14 schools is alternative provision like ours; it also runs 13")
+    three = ask(WOODBRIDGE, ORMISTON)["specialist-provision"]  # asked however many it runs
+    assert three.text.startswith("3 of the trust's 44 schools are alternative provision like ours; it also runs 3")
+
+
+def test_a_special_school_is_asked_about_the_trusts_send_provision(ask):
+    beckmead = ask(HARMOOD, BECKMEAD)["specialist-provision"]
+    assert beckmead.theme == "Specialist provision"
+    assert beckmead.text.startswith(
+        "9 of the trust's 12 schools are special schools like ours; it also runs 3 alternative-provision schools. "
+        "Who leads special educational needs and disability (SEND) provision across the trust"
+    )
+    assert "education, health and care plan" in beckmead.why
+    both = ask(HARMOOD, BARNET_SPECIAL)["specialist-provision"]
+    assert both.text.startswith("Both of the trust's schools are special schools like ours.")
+    alone = ask(HARMOOD, ATTWOOD)["specialist-provision"]
+    assert alone.text.startswith("The trust's one school is not a special school like ours.")
+
+
+@pytest.mark.parametrize("urn", [PORTBURY, SHIREHAMPTON, LIGHTCLIFFE])
+def test_a_mainstream_school_is_not_asked_about_specialist_provision(ask, urn):
+    for code in (ORCHARD_HILL, BECKMEAD, LIFT, BATH_AND_WELLS):  # specialist trusts too
+        assert "specialist-provision" not in ask(urn, code)
+
+
+def test_a_trust_of_the_special_school_alone_is_not_asked_to_count_its_provision(ask):
+    alone = ask(139526, "17841")  # James Brindley School, the only school of Think Differently Education Trust
+    assert "specialist-provision" not in alone and alone["growth"].text.startswith("With no school but ours,")
 
 
 @pytest.mark.parametrize(

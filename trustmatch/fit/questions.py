@@ -25,6 +25,10 @@ register's figures for this trust against this school:
   ``diocese`` instead when they share it but none is in the school's diocese.
 - ``phase-expertise``: fewer than ``FEW_SAME_PHASE`` trust schools of the
   school's phase: who brings expertise in that phase.
+- ``specialist-provision`` instead, always, for a special school or alternative
+  provision: how many special and alternative-provision schools the trust runs,
+  and who leads that provision (its counts answer the phase question too, so
+  the two are never asked together).
 - always: ``offer`` (what it offers pupils and staff, with how far its nearest
   school of the same phase is), ``central-charge`` (the "top slice" and what it buys),
   ``delegation`` (the scheme of delegation) and ``local-governance``.
@@ -49,6 +53,12 @@ from trustmatch.fit.words import plural
 LARGE_TRUST_SCHOOLS = 20
 # Three schools of a phase is where the phase criterion counts experience as full.
 FEW_SAME_PHASE = 3
+
+# a specialist phase: (one school of it, several, one school of the other specialist phase)
+SPECIALIST_PHASES = {
+    "special": ("a special school", "special schools", "alternative-provision school"),
+    "alternative provision": ("alternative provision", "alternative provision", "special school"),
+}
 
 PHASE_WORDS = {
     "alternative provision": "alternative-provision",
@@ -165,7 +175,7 @@ def _religious_character(candidate, school, trust) -> Question | None:
 def _phase_expertise(candidate, school, trust) -> Question | None:
     by_phase = without_school(trust.schools_by_phase, school.phase_group, candidate)
     same = by_phase.get(school.phase_group, 0)
-    if same >= FEW_SAME_PHASE or not candidate.schools:
+    if same >= FEW_SAME_PHASE or not candidate.schools or school.phase_group in SPECIALIST_PHASES:
         return None
     phase = _phase(school)
     article = "an" if phase[0] in "aeiou" else "a"
@@ -186,6 +196,49 @@ def _phase_expertise(candidate, school, trust) -> Question | None:
         f"{have} like ours. Who in the trust knows {phase} education well, and who would our staff work with?",
         f"{plural(same, phase + ' school')} in the trust; some regions ask trusts for proof of "
         "phase-specific expertise before they take on schools of that phase (Tes, March 2024).",
+    )
+
+
+def _specialist_provision(candidate, school, trust) -> Question | None:
+    if school.phase_group not in SPECIALIST_PHASES or not candidate.schools:
+        return None
+    by_phase = without_school(trust.schools_by_phase, school.phase_group, candidate)
+    special, ap = by_phase.get("special", 0), by_phase.get("alternative provision", 0)
+    ours, others = (special, ap) if school.phase_group == "special" else (ap, special)
+    one, many, other_kind = SPECIALIST_PHASES[school.phase_group]
+    total = candidate.schools
+    if total == 1:
+        runs = f"The trust's one school is {'' if ours else 'not '}{one} like ours"
+    elif ours == total:
+        runs = f"{'Both' if total == 2 else f'All {total}'} of the trust's schools are {many} like ours"
+    elif ours:
+        runs = f"{ours} of the trust's {total} schools {f'is {one}' if ours == 1 else f'are {many}'} like ours"
+    else:
+        runs = f"None of the trust's {total} schools is {one} like ours"
+    if others:
+        runs += f"; it {'also ' if ours else ''}runs {plural(others, other_kind)}"
+    if school.phase_group == "special":
+        ask = (
+            "Who leads special educational needs and disability (SEND) provision across the trust, and how would "
+            "it support our pupils' education, health and care plans, their therapies and our specialist staff?"
+        )
+        pupils = "Most pupils at special schools have an education, health and care plan"
+    else:
+        ask = (
+            "Who in the trust leads alternative provision, and how would it support our pupils' next steps (back "
+            "to a school, or on to college or work), our work with the local authorities and schools that place "
+            "pupils with us, and our staff?"
+        )
+        pupils = (
+            "Alternative provision teaches pupils who have been excluded or are at risk of it, or who cannot "
+            "attend school for other reasons"
+        )
+    return Question(
+        "specialist-provision",
+        "Specialist provision",
+        f"{runs}. {ask}",
+        f"The register lists {plural(special, 'special school')} and {plural(ap, 'alternative-provision school')} "
+        f"in the trust. {pupils}; a trust's experience of running such schools shapes the support it can give.",
     )
 
 
@@ -250,6 +303,7 @@ def questions_for(candidate, school, trust) -> list[Question]:
         _identity(candidate, school),
         _religious_character(candidate, school, trust),
         _phase_expertise(candidate, school, trust),
+        _specialist_provision(candidate, school, trust),
     ]
     always = [
         _offer(candidate, school),
