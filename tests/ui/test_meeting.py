@@ -3,10 +3,21 @@ at projector sizes in type a room can read."""
 
 from __future__ import annotations
 
+from collections import Counter
+
 import pytest
 from PySide6.QtCore import Qt
 from PySide6.QtGui import QTextDocument
-from PySide6.QtWidgets import QApplication, QCheckBox, QLabel, QLineEdit, QPushButton, QScrollBar
+from PySide6.QtWidgets import (
+    QApplication,
+    QCheckBox,
+    QLabel,
+    QLineEdit,
+    QPushButton,
+    QScrollBar,
+    QStyle,
+    QStyleOptionButton,
+)
 
 from tests.ui.test_paged import lines_cut
 from trustmatch.app import shortlist as sl
@@ -519,3 +530,29 @@ def test_the_decision_heading_lines_up_with_the_notes_heading(meeting):
     }
     tops = {text: label.mapTo(page, label.rect().topLeft()).y() for text, label in headings.items()}
     assert tops["Decision"] == tops["Notes so far"]
+
+
+def colours_in(widget, rect) -> Counter:
+    """The colours of a widget's pixels inside a rectangle, by how many pixels have each."""
+    image = widget.grab().toImage()
+    xs, ys = range(rect.left(), rect.right() + 1), range(rect.top(), rect.bottom() + 1)
+    return Counter(image.pixelColor(x, y).name() for x in xs for y in ys)
+
+
+def test_a_ticked_question_shows_a_tick_not_only_a_fill(qtbot, meeting):
+    """At meeting sizes a checked box was a filled square: from the back of a room, a dark square could be an
+    empty box.  Ticked, the box's inside holds a tick in white across the fill (two colours in a pattern);
+    unticked, it is plain white."""
+    meeting.go(decision_page(meeting))
+    tick = page_widgets(meeting, QCheckBox)[0]
+    QApplication.processEvents()
+    option = QStyleOptionButton()
+    tick.initStyleOption(option)
+    inside = tick.style().subElementRect(QStyle.SE_CheckBoxIndicator, option, tick).adjusted(4, 4, -4, -4)
+    area = inside.width() * inside.height()
+    assert area > 200 and colours_in(tick, inside)["#ffffff"] == area  # 1280x720: about 21 px, empty and white
+    tick.setChecked(True)
+    QApplication.processEvents()
+    ticked = colours_in(tick, inside)
+    assert ticked[pages.ACCENT.lower()] > area * 0.3  # filled ...
+    assert ticked["#ffffff"] > area * 0.08  # ... with a white tick across it

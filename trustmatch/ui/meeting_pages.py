@@ -14,7 +14,8 @@ import re
 from datetime import date
 from html import escape
 
-from PySide6.QtCore import Qt, Signal
+from PySide6.QtCore import QPointF, QRectF, Qt, Signal
+from PySide6.QtGui import QColor, QPainter, QPen
 from PySide6.QtWidgets import (
     QCheckBox,
     QGridLayout,
@@ -23,6 +24,8 @@ from PySide6.QtWidgets import (
     QPlainTextEdit,
     QPushButton,
     QSizePolicy,
+    QStyle,
+    QStyleOptionButton,
     QVBoxLayout,
     QWidget,
 )
@@ -340,6 +343,31 @@ class AnswerField(QPlainTextEdit):
         self.finished.emit()
 
 
+class TickBox(QCheckBox):
+    """A tick box that shows a tick when ticked.  The view's style sheet draws the box and fills it when
+    checked; a fill alone reads as a dark square from the back of a room (an empty box looks much the same
+    on a washed-out projector), so a white tick is painted across the fill."""
+
+    # the tick's three points, as fractions of the box
+    TICK = ((0.2, 0.52), (0.42, 0.74), (0.8, 0.28))
+
+    def paintEvent(self, event) -> None:
+        super().paintEvent(event)
+        if not self.isChecked():
+            return
+        option = QStyleOptionButton()
+        self.initStyleOption(option)
+        box = QRectF(self.style().subElementRect(QStyle.SE_CheckBoxIndicator, option, self))
+        painter = QPainter(self)
+        painter.setRenderHint(QPainter.Antialiasing)
+        pen = QPen(QColor("white"), max(box.width() / 7, 2.0))
+        pen.setCapStyle(Qt.RoundCap)
+        pen.setJoinStyle(Qt.RoundJoin)
+        painter.setPen(pen)
+        painter.drawPolyline([QPointF(box.x() + x * box.width(), box.y() + y * box.height()) for x, y in self.TICK])
+        painter.end()
+
+
 def _question_row(view, code: str, question, heading: str | None, ticks: dict, answers: dict) -> QWidget:
     row = QWidget()
     grid = QGridLayout(row)
@@ -347,7 +375,7 @@ def _question_row(view, code: str, question, heading: str | None, ticks: dict, a
     grid.setVerticalSpacing(view.base // 8)
     if heading:
         grid.addWidget(label(heading, HEADING, bold=True, rich=False), 0, 0, 1, 2)
-    tick = QCheckBox()
+    tick = TickBox()
     tick.setAccessibleName(f"Asked: {question.text}")
     text = label(question.text, BODY, rich=False)
     text.setBuddy(tick)
