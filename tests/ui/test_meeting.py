@@ -7,7 +7,7 @@ from collections import Counter
 
 import pytest
 from PySide6.QtCore import Qt
-from PySide6.QtGui import QTextDocument
+from PySide6.QtGui import QColor, QTextDocument
 from PySide6.QtWidgets import (
     QApplication,
     QCheckBox,
@@ -556,3 +556,30 @@ def test_a_ticked_question_shows_a_tick_not_only_a_fill(qtbot, meeting):
     ticked = colours_in(tick, inside)
     assert ticked[pages.ACCENT.lower()] > area * 0.3  # filled ...
     assert ticked["#ffffff"] > area * 0.08  # ... with a white tick across it
+
+
+def test_the_more_strip_is_one_colour_on_row_and_text_pages(qtbot, meeting):
+    """'end (n of n)' and 'continued on the next screen' read alike on the questions' rows and on text pages
+    (the end was blue on one and grey on the other)."""
+
+    def strip_ink(page, screen, kind):
+        meeting.go(page, screen)
+        QApplication.processEvents()
+        widget = page_widgets(meeting, kind)[0]
+        if kind is PagedRows:
+            strip = widget.more.geometry()
+        else:
+            strip = widget.rect().adjusted(0, widget.page_height(), 0, 0)
+        colours = colours_in(widget, strip)
+        colours.pop("#ffffff", None)
+        return min(colours, key=lambda c: QColor(c).lightness())  # the text's own colour: its darkest pixels
+
+    questions = decision_page(meeting)
+    evidence = meeting.first_page_of(0) + SECTIONS.index("Benefits and obstacles")
+    meeting.go(questions)
+    rows_count = meeting.flow.screen_count
+    meeting.go(evidence)
+    text_count = meeting.flow.screen_count
+    assert rows_count > 1 and text_count > 1  # both run over screens at 1280x720
+    assert strip_ink(questions, 0, PagedRows) == strip_ink(evidence, 0, PagedText)  # continued
+    assert strip_ink(questions, rows_count - 1, PagedRows) == strip_ink(evidence, text_count - 1, PagedText)  # end

@@ -415,7 +415,7 @@ class MeetingView(QWidget):
             f"QWidget#meetingTop QLabel, QWidget#meetingBottom QLabel {{ color: white; font-weight: bold; }}"
             f"QLabel#trustName {{ color: {ACCENT}; }}"
             f'QLabel[bold="true"] {{ font-weight: bold; }}'
-            f"QLabel#more {{ color: {ACCENT}; font-weight: bold; }}"
+            f"QLabel#more {{ font-weight: bold; }}"  # its colour is ui.paged's, as on text pages
             f"QCheckBox::indicator {{ width: {round(base * 0.7)}px; height: {round(base * 0.7)}px;"
             f" border: 3px solid #555555; background: white; }}"
             f"QCheckBox::indicator:checked {{ background: {ACCENT}; border-color: {ACCENT}; }}"

@@ -11,12 +11,13 @@ then turns the page).  A strip at the foot says when there is more.
 from __future__ import annotations
 
 from PySide6.QtCore import QEvent, QRectF, QSize, QSizeF, Qt
-from PySide6.QtGui import QPainter, QTextDocument
+from PySide6.QtGui import QColor, QPainter, QTextDocument
 from PySide6.QtWidgets import QLabel, QSizePolicy, QVBoxLayout, QWidget
 
 from trustmatch.ui.page_breaks import keep_together
 
-MORE_COLOUR = "#0B3D91"
+MORE_COLOUR = "#0B3D91"  # "continued on the next screen": the meeting's blue
+END_COLOUR = "#555555"  # "end (3 of 3)": quieter, still dark enough to read on a projector (7.5:1 on white)
 
 
 def screens(heights: list[int], available: int, spacing: int = 0) -> list[range]:
@@ -38,6 +39,11 @@ def more_text(screen: int, count: int) -> str:
     if screen < count - 1:
         return f"\u25bc continued on the next screen ({screen + 1} of {count})"
     return f"end ({count} of {count})" if count > 1 else ""
+
+
+def more_colour(screen: int, count: int) -> str:
+    """The strip's colour, one for both kinds of paged content."""
+    return MORE_COLOUR if screen < count - 1 else END_COLOUR
 
 
 class Screens:
@@ -141,7 +147,7 @@ class PagedText(Screens, QWidget):
             font.setPixelSize(max(round(self.font().pixelSize() * 0.8), 10))
             font.setBold(True)
             painter.setFont(font)
-            painter.setPen(Qt.GlobalColor.darkGray if self.screen == self._count - 1 else MORE_COLOUR)
+            painter.setPen(QColor(more_colour(self.screen, self._count)))
             painter.drawText(QRectF(0, height, self.width(), self._strip()), Qt.AlignRight | Qt.AlignVCenter, note)
 
 
@@ -248,6 +254,9 @@ class PagedRows(Screens, QWidget):
         self.sheet.move(0, -top)
         self.window.setGeometry(0, 0, self.width(), bottom - top)
         self.more.setText(more_text(self.screen, self._count))
+        colour = f"color: {more_colour(self.screen, self._count)};"  # its own sheet: over any the page sets
+        if self.more.styleSheet() != colour:
+            self.more.setStyleSheet(colour)
 
     def resizeEvent(self, event) -> None:
         super().resizeEvent(event)
