@@ -170,6 +170,28 @@ def test_the_command_line_says_so_too(capsys):
     assert "LEADING EDGE ACADEMIES PARTNERSHIP *" in out
 
 
+def test_the_only_school_of_its_trust_is_told_why_its_trust_is_not_listed(engine, dataset):
+    """The Harvey Grammar School is the one school of THE HARVEY ACADEMY: that trust scored without it has no
+    school, so it cannot be listed; the school used to get a list with no word of its own trust, and the trust's
+    reasons read "inf km from The Harvey Grammar School" and "0 of the trust's 0 schools"."""
+    harvey = dataset.school_by_urn(138480)
+    assert dataset.trusts.by_code(harvey.trust_code).school_count == 1
+    ranking = engine.evaluate(dataset.index_of_urn(138480)).rank(BALANCED, LIFTED)
+    assert ranking.notice == (
+        "The Harvey Grammar School is the only school of its trust, THE HARVEY ACADEMY, which is therefore not "
+        "listed; the trusts below are ranked as trusts it could join or merge with."
+    )
+    assert len(ranking) > 1000 and not any(c.is_current_trust for c in ranking.rows(len(ranking)))
+    own = ranking.candidate_for(harvey.trust_code)
+    assert own.is_current_trust and own.schools == 0 and own.rank is None
+    for reason in own.reasons.values():
+        assert reason == "THE HARVEY ACADEMY has no school but The Harvey Grammar School: nothing to measure."
+
+
+def test_a_school_in_a_trust_of_several_gets_no_such_notice(engine, dataset):
+    assert engine.evaluate(dataset.index_of_urn(144638)).rank(BALANCED, LIFTED).notice is None
+
+
 # --- facts in reasons are true ---------------------------------------------------------------
 
 

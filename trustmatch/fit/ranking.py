@@ -640,8 +640,18 @@ class Evaluation:
 
     @property
     def notice(self) -> str | None:
-        """A sentence the school's user must read before the list (nursery schools), or None."""
-        return NURSERY_NOTICE if self.school.phase_group == "nursery" else None
+        """A sentence the school's user must read before the list (nursery schools, the only school of its
+        trust), or None."""
+        if self.school.phase_group == "nursery":
+            return NURSERY_NOTICE
+        if self.own_trust is not None and not self.exists[self.own_trust]:
+            # its trust scored without it would be a trust of no school: listing it would only mislead
+            trust = self.engine.candidates[self.own_trust].name
+            return (
+                f"{self.school.name} is the only school of its trust, {trust}, which is therefore not listed; "
+                "the trusts below are ranked as trusts it could join or merge with."
+            )
+        return None
 
     def shape_of(self, code: str) -> Shape:
         """A trust's hubs as this school sees them: its own trust without the school."""
@@ -954,6 +964,14 @@ def explain(ranking: Ranking, k: int, rank_index: int | None) -> Candidate:
     phase_text = _phase_reason(ev, k, n)
     if ev.notice and ev.school.phase_group == "nursery":
         phase_text += ". " + NURSERY_NOTICE
+    reasons = {
+        "ethos": _ethos_reason(ev, k, n),
+        "geography": _geography_reason(ev, k, n, nearest_member, hub),
+        "phase": phase_text,
+        "capacity": _capacity_reason(ev, k, n),
+    }
+    if n == 0:  # the school's own trust, of no other school (a shortlist can still hold it)
+        reasons = dict.fromkeys(reasons, f"{trust.name} has no school but {ev.school.name}: nothing to measure.")
 
     return Candidate(
         rank=None if rank_index is None else rank_index + 1,
@@ -961,12 +979,7 @@ def explain(ranking: Ranking, k: int, rank_index: int | None) -> Candidate:
         trust_name=trust.name,
         total=float(ranking.totals[k]),
         scores={name: float(ev.scores[k, i]) for i, name in enumerate(CRITERIA)},
-        reasons={
-            "ethos": _ethos_reason(ev, k, n),
-            "geography": _geography_reason(ev, k, n, nearest_member, hub),
-            "phase": phase_text,
-            "capacity": _capacity_reason(ev, k, n),
-        },
+        reasons=reasons,
         nearest_km=nearest_km,
         nearest_school=cols["name"][nearest_member],
         nearest_school_row=nearest_member,
