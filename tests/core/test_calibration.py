@@ -48,3 +48,25 @@ def test_fitting_needs_an_engine_that_computes_every_signal(dataset):
     backtest = Backtest.build(dataset, "2024-04-01", "2024-04-15", filters=(NO_FILTERS,))
     with pytest.raises(ValueError, match="FitEngine.fitting"):
         calibration.Choices.of(backtest)
+
+
+def subset(choices: calibration.Choices, rows) -> calibration.Choices:
+    c = choices
+    return calibration.Choices(c.values[rows], c.chosen[rows], c.nearest_km[rows], c.exists[rows])
+
+
+def test_a_joiner_weighed_twice_counts_as_two_and_weighed_zero_as_none(april):
+    """The weighted fit (the mixture of logits in tools/model_form.py uses it) against plain fits of the same
+    choices repeated or left out: a weighting bug would fit something else and make that experiment meaningless."""
+    choices = calibration.Choices.of(april)
+    joiners = calibration.fitted_joiners(choices)
+    assert 10 < len(joiners) < len(choices.chosen) + 1
+    first, rest = joiners[0], joiners[1:]
+    weights = np.ones(len(choices.chosen))
+    weights[first] = 2.0
+    doubled = calibration.fit(subset(choices, np.append(joiners, first)))
+    assert calibration.fit(choices, weights=weights) == pytest.approx(doubled, abs=1e-6)
+    weights[first] = 0.0
+    without = calibration.fit(subset(choices, rest))
+    assert calibration.fit(choices, weights=weights) == pytest.approx(without, abs=1e-6)
+    assert calibration.fit(choices) != pytest.approx(without, abs=1e-6)

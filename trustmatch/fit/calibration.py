@@ -33,7 +33,7 @@ FITTED = {
         "log_km_centre",
         "in_town",
     ),
-    "phase": ("phase_share", "phase_present", "phase_nearby", "specialist", "secondaries"),
+    "phase": ("phase_share", "phase_present", "phase_nearby", "specialist", "secondaries", "next_school"),
     "capacity": (
         "log_schools",
         "school_share",
@@ -115,27 +115,32 @@ class Choices:
         return cls(values, backtest.chosen.copy(), nearest, exists)
 
 
-def conditional_logit(X: np.ndarray, starts: np.ndarray, chosen: np.ndarray, ridge: float = RIDGE):
-    """Coefficients maximising sum over choices of log P(chosen), rows of X laid end to end per choice.
+def conditional_logit(
+    X: np.ndarray, starts: np.ndarray, chosen: np.ndarray, ridge: float = RIDGE, weights: np.ndarray | None = None
+):
+    """Coefficients maximising sum over choices of weight x log P(chosen), rows of X laid end to end per choice.
 
-    Newton's method with step halving; returns (coefficients, log-likelihood).
+    Newton's method with step halving; returns (coefficients, log-likelihood).  `weights` (one per choice, 1 if
+    not given) let a mixture of logits (tools/model_form.py) fit each class to the choices it explains.
     """
     groups = np.repeat(np.arange(len(starts)), np.diff(np.append(starts, len(X))))
+    w = np.ones(len(starts)) if weights is None else np.asarray(weights, dtype=np.float64)
 
     def loglik(beta):
         u = X @ beta
         top = np.maximum.reduceat(u, starts)
         e = np.exp(u - top[groups])
         z = np.add.reduceat(e, starts)
-        value = float((u[chosen] - top - np.log(z)).sum() - 0.5 * ridge * beta @ beta)
+        value = float((w * (u[chosen] - top - np.log(z))).sum() - 0.5 * ridge * beta @ beta)
         return value, e / z[groups]
 
     beta = np.zeros(X.shape[1])
     value, p = loglik(beta)
     for _ in range(100):
         mean = np.add.reduceat(X * p[:, None], starts)
-        gradient = X[chosen].sum(axis=0) - mean.sum(axis=0) - ridge * beta
-        hessian = -(X * p[:, None]).T @ X + mean.T @ mean - ridge * np.eye(len(beta))
+        gradient = w @ X[chosen] - w @ mean - ridge * beta
+        wp = w[groups] * p
+        hessian = -(X * wp[:, None]).T @ X + (mean * w[:, None]).T @ mean - ridge * np.eye(len(beta))
         step = np.linalg.solve(hessian, gradient)
         t = 1.0
         while True:
@@ -151,20 +156,31 @@ def conditional_logit(X: np.ndarray, starts: np.ndarray, chosen: np.ndarray, rid
     return beta, value
 
 
-def fit(choices: Choices, drop: frozenset[str] = frozenset()) -> dict[Parameter, float]:
-    """Fitted coefficient per parameter; parameters whose signal is in `drop` are left out (coefficient 0)."""
+def fitted_joiners(choices: Choices) -> np.ndarray:
+    """The joiners a fit learns from: their trust had a school before the window, within FIT_KM."""
+    rows = np.arange(len(choices.chosen))
+    chosen = np.maximum(choices.chosen, 0)
+    return np.flatnonzero((choices.chosen >= 0) & (choices.nearest_km[rows, chosen] <= FIT_KM))
+
+
+def fit(
+    choices: Choices, drop: frozenset[str] = frozenset(), weights: np.ndarray | None = None
+) -> dict[Parameter, float]:
+    """Fitted coefficient per parameter; parameters whose signal is in `drop` are left out (coefficient 0).
+
+    `weights`, one per joiner, weigh each joiner's choice (default 1).
+    """
     use = [p for p, parameter in enumerate(PARAMETERS) if parameter.signal not in drop and parameter not in SET_ETHOS]
+    joiners = fitted_joiners(choices)
     blocks, starts, chosen, at = [], [], [], 0
-    for j in range(len(choices.chosen)):
-        c = int(choices.chosen[j])
-        if c < 0 or choices.nearest_km[j, c] > FIT_KM:
-            continue
+    for j in joiners:
         keep = np.flatnonzero(choices.exists[j] & (choices.nearest_km[j] <= FIT_KM))
         blocks.append(choices.values[j][np.ix_(keep, use)].astype(np.float64))
         starts.append(at)
-        chosen.append(at + int(np.searchsorted(keep, c)))
+        chosen.append(at + int(np.searchsorted(keep, choices.chosen[j])))
         at += len(keep)
-    beta, _ = conditional_logit(np.vstack(blocks), np.array(starts), np.array(chosen))
+    w = None if weights is None else np.asarray(weights, dtype=np.float64)[joiners]
+    beta, _ = conditional_logit(np.vstack(blocks), np.array(starts), np.array(chosen), weights=w)
     coefficients = {parameter: 0.0 for parameter in PARAMETERS}
     coefficients.update({PARAMETERS[p]: float(b) for p, b in zip(use, beta)})
     for parameter in coefficients:
