@@ -63,6 +63,7 @@ FAMILIES = {
     "the trust's character: share of converter academies": {"converter_share"},
     "distance to the centre of the trust's schools": {"log_km_centre"},
     "presence in the school's town": {"in_town"},
+    "infant, first and middle schools: the trust runs the next school": {"next_school"},
 }
 
 

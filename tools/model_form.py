@@ -1,6 +1,6 @@
 """Would a more flexible model than the conditional logit find more of the trusts schools chose?
 
-    .venv/bin/python tools/model_form.py                 # about 10 minutes on 2 cores
+    .venv/bin/python tools/model_form.py                 # about 15 minutes on 2 cores
     .venv/bin/python tools/model_form.py --classes 2     # only the two-class mixture (and the logit)
 
 docs/scoring.md ("Fifth round") reports what it printed.  The conditional logit that TrustMatch ships adds up

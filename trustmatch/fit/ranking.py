@@ -295,6 +295,8 @@ class FitEngine:
         self.member_trust = np.repeat(np.arange(len(self.candidates)), self.sizes.astype(np.int64))
         phase_index = {p: i for i, p in enumerate(PHASE_GROUPS)}
         self.member_phase = np.array([phase_index[cols["phase_group"][r]] for r in rows], dtype=np.int64)
+        # the age each member takes pupils from (-1 unknown): where an infant, first or middle school's pupils go next
+        self.member_low_age = np.array([cols["low_age"][r] if cols["low_age"][r] is not None else -1 for r in rows])
         self.member_affinity = _AFFINITY[:, self.member_phase]  # phase groups x members
         # Characters, dioceses and local authorities as small integers: comparing ints is ~10x faster than strings.
         faiths, faith_of = _distinct(list(map(character, cols["faith"], cols["religious_character"])))
@@ -539,6 +541,14 @@ class Evaluation:
         self.same_phase_near = count(near >= 1)
         self.nearest_same_phase_km = group_reduce(np.minimum, np.where(same_phase, km, np.inf), starts)
         self.specialist_school = school.phase_group in ("special", "alternative provision")
+        # Infant, first and middle schools: their pupils move on at 7, 9 or 13 to a school that takes them at that
+        # age, and a trust that runs one within reach is chosen more often (docs/scoring.md, fifth round).
+        self.moves_on_at = criteria.moves_on_at(school.phase_group, school.high_age)
+        self.next_school = None
+        if self.moves_on_at is not None:
+            takes = within & (np.abs(e.member_low_age - self.moves_on_at) <= criteria.NEXT_SCHOOL_AGES)
+            self.next_school = count(takes)
+            self.nearest_next_km = group_reduce(np.minimum, np.where(takes, km, np.inf), starts)
 
         # capacity
         own_roll = dataset.pupils[row]
@@ -612,6 +622,8 @@ class Evaluation:
             # community schools: the local authority and distance weigh differently (fitted: docs/scoring.md)
             signals["in_la_no_faith"] = signals["in_la"]
             signals["log_km_no_faith"] = signals["log_km"]
+        if self.next_school is not None:
+            signals["next_school"] = (self.next_school > 0).astype(float)
         if school.phase_group == "secondary":
             signals["secondaries"] = np.log1p(np.minimum(self.same_phase, criteria.COUNT_CAP))
         self.signals = signals
@@ -906,6 +918,13 @@ def _phase_reason(ev: Evaluation, k: int, n: int) -> str:
         text += f", the nearest {near_km:.1f} km away, {int(ev.same_phase_near[k])} within {criteria.REACH_KM:.0f} km"
     if ev.specialist_school and same == 0:
         text += f"; no experience of running {kind} schools"
+    if ev.next_school is not None and "next_school" in ev.engine.model.coefficients.get("phase", {}):
+        ahead = int(ev.next_school[k])
+        runs = f"it runs {plural(ahead, 'school')}" if ahead else "it runs no school"
+        reach = f"{criteria.REACH_KM:.0f} km"
+        text += f"; pupils move on at {ev.moves_on_at}: {runs} within {reach} taking pupils at that age"
+        if ahead:
+            text += f", the nearest {float(ev.nearest_next_km[k]):.1f} km away"
     return text
 
 
