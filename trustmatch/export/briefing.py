@@ -127,6 +127,9 @@ class Briefing:
     kind: str = "top"  # "top" (the best N) or "shortlist"
     created: date = field(default_factory=date.today)
     missing: list[str] = field(default_factory=list)  # shortlisted trusts no longer in the data
+    # What the ranking tells the reader before its list (a nursery school, the only school of its trust,
+    # nothing in reach but its own trust), or None: a reader of the file needs it as much as the window's user.
+    notice: str | None = None
 
     @property
     def data_date(self) -> str:
@@ -192,7 +195,7 @@ def for_top(dataset, engine, school, weights: dict[str, float], filters: Filters
     """The best `top` trusts for a school (pass `ranking` when it is already worked out)."""
     if ranking is None:
         ranking = engine.evaluate(school.index).rank(weights, filters)
-    briefing = Briefing(dataset, school, dict(weights), filters)
+    briefing = Briefing(dataset, school, dict(weights), filters, notice=ranking.notice)
     briefing.trusts = [_brief(briefing, ranking.evaluation, c) for c in ranking.rows(top)]
     return briefing
 
@@ -209,7 +212,8 @@ def for_trusts(
 ) -> Briefing:
     """Named trusts in the given order, ranked or not under the filters, as a shortlist keeps them."""
     ranking = engine.evaluate(school.index).rank(weights, filters)
-    briefing = Briefing(dataset, school, dict(weights), filters, kind="shortlist")
+    # The school's own notice only: the ranking's would speak of the filtered list, which a shortlist is not.
+    briefing = Briefing(dataset, school, dict(weights), filters, kind="shortlist", notice=ranking.evaluation.notice)
     for code in codes:
         try:
             candidate = ranking.candidate_for(code)

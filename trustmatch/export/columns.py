@@ -43,6 +43,8 @@ SCHOOL = [
     Column("School", lambda b, t: b.school.name, "school", width=34),
     Column("School phase", lambda b, t: b.school.phase, "school", width=14),
     Column("School local authority", lambda b, t: b.school.la_name, "school", width=18),
+    # e.g. a nursery school cannot become an academy; the only school of its trust: its trust is not listed
+    Column("Notice", lambda b, t: b.notice or "", "school", width=30),
 ]
 SETTINGS = [
     Column("Exported", lambda b, t: b.created.isoformat(), "settings", width=11),

@@ -13,6 +13,7 @@ from html import escape
 from trustmatch.export import briefing as content
 from trustmatch.export import trust_html
 from trustmatch.fit.criteria import CRITERIA
+from trustmatch.fit.evidence import character_in_words
 
 MAP_WIDTH_MM, MAP_HEIGHT_MM = 174, 100
 MEMBERS_LISTED = 15
@@ -43,7 +44,7 @@ _rows = trust_html.rows
 
 def _school_line(school) -> str:
     pupils = f"{school.pupils:,} pupils" if school.pupils is not None else "pupils not recorded"
-    return f"{_e(school.phase)}, {_e(school.type)}, {_e(school.religious_character)}; {pupils}"
+    return f"{_e(school.phase)}, {_e(school.type)}, {_e(character_in_words(school.religious_character))}; {pupils}"
 
 
 def _rank(candidate) -> str:
@@ -76,6 +77,8 @@ def cover(b) -> str:
         "</table><h2>The method in brief</h2>",
         f"<p>{_e(content.METHOD)}</p>",
         "<h2>The trusts in this pack</h2>",
+        # the ranking's notice (a nursery school; its own trust not listed) where the list starts
+        f"<p><b>{_e(b.notice)}</b></p>" if b.notice else "",
         f"{TABLE}<tr><th>#</th><th>Trust</th><th class='score'>Total</th>",
         "".join(f"<th class='score'>{c.capitalize()}</th>" for c in CRITERIA),
         "<th class='num'>Nearest</th>" + ("<th>&nbsp;&nbsp;Status</th>" if b.has_notes else "") + "</tr>",

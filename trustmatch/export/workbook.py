@@ -13,7 +13,7 @@ from trustmatch.export import columns
 from trustmatch.export.csvfile import safe_cell
 from trustmatch.export.files import write_bytes
 
-HEADER_ROW = 3  # rows 0-2 say whose ranking this is and with which settings
+HEADER_ROW = 3  # rows 0-2 say whose ranking this is and with which settings (a row more for a notice)
 
 
 class _Formats:
@@ -81,14 +81,22 @@ def _summary(book, formats, briefings: list) -> None:
         f"Weights: {first.weights_text}. Filters: {first.filters_text}.",
         formats.note,
     )
+    header_row = HEADER_ROW
+    if not many and first.notice:
+        # one school: its notice goes above the table (a combined workbook has a Notice column instead)
+        sheet.write(2, 0, first.notice, formats.bold)
+        header_row += 1
     sheet.write(
-        2, 0, "Scores are 0-100; reasons and sources are in the last columns and the Sources sheet.", formats.note
+        header_row - 1,
+        0,
+        "Scores are 0-100; reasons and sources are in the last columns and the Sources sheet.",
+        formats.note,
     )
     rows = [columns.values(chosen, b, t) for b in briefings for t in b.trusts]
     _table(
         sheet,
         formats,
-        HEADER_ROW,
+        header_row,
         [c.header for c in chosen],
         rows,
         [c.width for c in chosen],
@@ -97,9 +105,9 @@ def _summary(book, formats, briefings: list) -> None:
     total = [c.header for c in chosen].index("Total")
     if rows:
         sheet.conditional_format(
-            HEADER_ROW + 1,
+            header_row + 1,
             total,
-            HEADER_ROW + len(rows),
+            header_row + len(rows),
             total,
             {
                 "type": "data_bar",
@@ -111,7 +119,7 @@ def _summary(book, formats, briefings: list) -> None:
                 "max_value": 100,
             },
         )
-    sheet.freeze_panes(HEADER_ROW + 1, chosen.index(columns.TRUST[1]) + 1)  # keep the trust's name in view
+    sheet.freeze_panes(header_row + 1, chosen.index(columns.TRUST[1]) + 1)  # keep the trust's name in view
     sheet.activate()
 
 

@@ -116,18 +116,19 @@ def without_school(counts: dict[str, int], key: str, candidate) -> dict[str, int
     return counts
 
 
-def _character(character: str) -> str:
+def character_in_words(character: str) -> str:
+    """A religious character as a reader says it: the register's 'None' is 'no religious character'."""
     return "no religious character" if character == "None" else character
 
 
 def _ethos(school, trust, candidate, shape) -> str:
     faiths = without_school(trust.religious_characters, school.religious_character, candidate)
-    mix = ", ".join(f"{n} {_character(c)}" for c, n in faiths.items()) or "none recorded"
+    mix = ", ".join(f"{n} {character_in_words(c)}" for c, n in faiths.items()) or "none recorded"
     text = f"Trust schools by religious character: {mix}"
     dioceses = without_school(trust.dioceses, school.diocese, candidate)
     if dioceses:
         text += "; dioceses: " + ", ".join(f"{n} in the {d}" for d, n in dioceses.items())
-    ours = _character(school.religious_character) + (f", {school.diocese}" if school.diocese else "")
+    ours = character_in_words(school.religious_character) + (f", {school.diocese}" if school.diocese else "")
     return f"{text}. This school: {ours}."
 
 
