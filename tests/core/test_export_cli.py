@@ -80,7 +80,10 @@ def test_a_school_with_no_trust_left_fails_alone(capsys, tmp_path):
     code, stdout, err = run(
         capsys, "export", "113105", "100000", "--max-km", "3", "--format", "csv", "--out", str(tmp_path)
     )
-    assert code == 1 and "no trust is left after the filters" in err and "Exported 1 of 2" in stdout
+    assert code == 1 and "Exported 1 of 2" in stdout
+    # the ranking's sentence, naming what to do: before, only "no trust is left after the filters; loosen them"
+    assert "No trust is left for Ottery St Mary Primary School within 3 km: the nearest multi-academy trust" in err
+    assert "Lift the reach limit to see the trusts beyond it." in err
     assert [p.name for p in tmp_path.iterdir()] == ["100000 The Aldgate School.csv"]
 
 
@@ -183,3 +186,17 @@ def test_a_worker_that_cannot_start_reports_instead_of_hanging(tmp_path):
 )
 def test_a_batch_gets_a_capped_number_of_worker_processes(fmt, schools, combined, cores, workers):
     assert batch.worker_count(fmt, schools, combined, cores) == workers
+
+
+def test_a_refusal_is_the_rankings_one_sentence_about_the_empty_list(capsys, tmp_path):
+    # The Harvey Grammar School is the only school of its trust; TURNER SCHOOLS' nearest school is 0.503 km away.
+    # Before, the refusal began with its notice ("... the trusts below are ranked ...") above no trust at all,
+    # and said the nearest trust "is 0.5 km away" of a 0.5 km limit.
+    code, _, err = run(capsys, "export", "138480", "--max-km", "0.5", "--format", "csv", "--out", str(tmp_path))
+    assert code == 1 and list(tmp_path.iterdir()) == []
+    assert err.strip().endswith(
+        "The Harvey Grammar School: No other trust is left for The Harvey Grammar School within 0.5 km: the nearest "
+        "multi-academy trust, TURNER SCHOOLS, is 0.50 km away. Lift the reach limit to see the trusts beyond it."
+    )
+    code, _, err = run(capsys, "rank", "138480", "--max-km", "0.5")
+    assert code == 1 and "trusts below" not in err and "TURNER SCHOOLS, is 0.50 km away" in err

@@ -178,7 +178,7 @@ def run(args) -> int:
                 f"None of the {len(targets):,} entries in {args.urns_file} is the URN of an open state-funded school."
             )
     elif empty:
-        raise UserError(ranking.notice or f"No trust is left for {empty[0].name} after the filters; loosen them.")
+        raise UserError(ranking.shortfall)  # not the notice: it would go on to speak of "the trusts below"
 
     with destination(args.out, bom=args.format == "csv") as out:
         write(args.format, blocks, batch, out)

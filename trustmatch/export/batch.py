@@ -78,7 +78,9 @@ def _briefing(dataset, engine, job: Job, row: int):
     school = dataset.school(row)
     ranking = engine.evaluate(row).rank(job.weights, job.filters)
     if len(ranking) == 0:
-        raise UserError("no trust is left after the filters; loosen them")
+        # the ranking says why (the reach limit and the nearest trust beyond it); its notice would go on to
+        # speak of "the trusts below"
+        raise UserError(ranking.shortfall)
     return content.for_top(dataset, engine, school, job.weights, job.filters, job.top, ranking)
 
 

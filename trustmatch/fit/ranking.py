@@ -762,27 +762,32 @@ class Ranking:
         When the filters leave no trust but the school's own, say so plainly;
         when it is the reach limit, name the nearest trust and how far it is.
         """
+        return " ".join(part for part in (self.evaluation.notice, self.shortfall) if part) or None
+
+    @property
+    def shortfall(self) -> str | None:
+        """Why no trust but the school's own is listed, or None: alone, the sentence that refuses an export."""
         ev = self.evaluation
-        parts = [ev.notice] if ev.notice else []
         others = ev.exists.copy()
         if ev.own_trust is not None:
             others[ev.own_trust] = False
         listed = [k for k in self.order if k != ev.own_trust]
-        if not listed:
-            other = "other " if ev.own_trust is not None else ""
-            own = " Its own trust is listed, scored without it." if len(self.order) else ""
-            reach = self.filters.max_km
-            far = float(np.min(ev.nearest_km[others])) if others.any() else np.inf
-            if reach is not None and reach < far < np.inf:
-                nearest = ev.engine.candidates[int(np.argmin(np.where(others, ev.nearest_km, np.inf)))].name
-                distance = f"{far:.0f}" if far >= 10 else f"{far:.1f}"
-                parts.append(
-                    f"No {other}trust is left for {ev.school.name} within {reach:g} km: the nearest multi-academy "
-                    f"trust, {nearest}, is {distance} km away. Lift the reach limit to see the trusts beyond it.{own}"
-                )
-            else:
-                parts.append(f"No {other}trust is left for {ev.school.name} after the filters; loosen them.{own}")
-        return " ".join(parts) or None
+        if listed:
+            return None
+        other = "other " if ev.own_trust is not None else ""
+        own = " Its own trust is listed, scored without it." if len(self.order) else ""
+        reach = self.filters.max_km
+        far = float(np.min(ev.nearest_km[others])) if others.any() else np.inf
+        if reach is not None and reach < far < np.inf:
+            nearest = ev.engine.candidates[int(np.argmin(np.where(others, ev.nearest_km, np.inf)))].name
+            distance = f"{far:.0f}" if far >= 10 else f"{far:.1f}"
+            if float(distance) <= reach:  # 0.503 km beyond a 0.5 km limit is not "0.5 km away"
+                distance = f"{far:.2f}"
+            return (
+                f"No {other}trust is left for {ev.school.name} within {reach:g} km: the nearest multi-academy "
+                f"trust, {nearest}, is {distance} km away. Lift the reach limit to see the trusts beyond it.{own}"
+            )
+        return f"No {other}trust is left for {ev.school.name} after the filters; loosen them.{own}"
 
     def candidate(self, rank_index: int) -> Candidate:
         """The candidate at this place (0 = best) of the ranking."""
