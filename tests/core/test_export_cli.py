@@ -200,3 +200,30 @@ def test_a_refusal_is_the_rankings_one_sentence_about_the_empty_list(capsys, tmp
     )
     code, _, err = run(capsys, "rank", "138480", "--max-km", "0.5")
     assert code == 1 and "trusts below" not in err and "TURNER SCHOOLS, is 0.50 km away" in err
+
+
+@pytest.mark.parametrize("fmt", ["csv", "xlsx"])
+def test_one_schools_unexpected_error_does_not_lose_a_combined_file(dataset, engine, tmp_path, monkeypatch, fmt):
+    # A file each already kept such a school to itself; a combined file was lost whole, with a traceback.
+    real = batch.content.for_top
+
+    def for_top(dataset, engine, school, *args, **kwargs):
+        if school.urn == 100000:
+            raise ValueError("a fault in one school's row")
+        return real(dataset, engine, school, *args, **kwargs)
+
+    monkeypatch.setattr(batch.content, "for_top", for_top)
+    rows = [dataset.index_of_urn(u) for u in (113105, 100000, 138480)]
+    job = Job(fmt, tmp_path, PRESETS["balanced"], Filters(), 2, paths.bundled_dataset())
+    result = export_schools(dataset, engine, rows, job, combined=True, processes=1)
+    assert [(o.urn, o.problem) for o in result.outcomes] == [
+        (113105, None),
+        (100000, "unexpected error (ValueError: a fault in one school's row)"),
+        (138480, None),
+    ]
+    if fmt == "csv":
+        urns = [r["School URN"] for r in csv_rows(result.combined)]
+    else:
+        sheet = openpyxl.load_workbook(result.combined)["Trusts"]
+        urns = [str(r[0]) for r in sheet.iter_rows(min_row=5, values_only=True)]
+    assert urns == ["113105", "113105", "138480", "138480"]

@@ -84,6 +84,14 @@ def _briefing(dataset, engine, job: Job, row: int):
     return content.for_top(dataset, engine, school, job.weights, job.filters, job.top, ranking)
 
 
+def _failed(school, err: Exception) -> Outcome:
+    """The outcome of a school whose export raised: its sentence, or for an unexpected error its name (logged)."""
+    if isinstance(err, (UserError, RankingProblem)):
+        return Outcome(school.urn, school.name, problem=str(err))
+    log.error("export of %s failed", school.urn, exc_info=err)
+    return Outcome(school.urn, school.name, problem=f"unexpected error ({type(err).__name__}: {err})")
+
+
 def export_one(dataset, engine, job: Job, row: int) -> Outcome:
     """Export one school to its own file; any problem becomes the outcome's sentence."""
     school = dataset.school(row)
@@ -98,27 +106,37 @@ def export_one(dataset, engine, job: Job, row: int) -> Outcome:
             raise UserError("PDF packs are drawn by the app's window code, which this command was not given")
         else:
             job.write_pdf(path, briefing)
-    except (UserError, RankingProblem) as err:
-        return Outcome(school.urn, school.name, problem=str(err))
     except Cancelled:
         raise
     except Exception as err:  # noqa: BLE001 - one school's failure must not stop the batch; the log has the detail
-        log.exception("export of %s failed", school.urn)
-        return Outcome(school.urn, school.name, problem=f"unexpected error ({type(err).__name__}: {err})")
+        return _failed(school, err)
     return Outcome(school.urn, school.name, path)
+
+
+def _briefings(dataset, engine, job: Job, rows: list[int], on_row=None) -> tuple[list, list[Outcome]]:
+    """The briefings of the schools that can be ranked, and an outcome for every school, for one combined file.
+
+    As for a file each, one school's unexpected error is its own outcome: it must not lose the whole file.
+    """
+    briefings, outcomes = [], []
+    for i, row in enumerate(rows):
+        if on_row is not None:
+            on_row(i)
+        school = dataset.school(row)
+        try:
+            briefings.append(_briefing(dataset, engine, job, row))
+        except Cancelled:
+            raise
+        except Exception as err:  # noqa: BLE001 - see above
+            outcomes.append(_failed(school, err))
+            continue
+        outcomes.append(Outcome(school.urn, school.name))
+    return briefings, outcomes
 
 
 def csv_block(dataset, engine, job: Job, rows: list[int]) -> tuple[str, list[Outcome]]:
     """CSV text (no header) for several schools, for one combined file."""
-    briefings, outcomes = [], []
-    for row in rows:
-        school = dataset.school(row)
-        try:
-            briefings.append(_briefing(dataset, engine, job, row))
-        except (UserError, RankingProblem) as err:
-            outcomes.append(Outcome(school.urn, school.name, problem=str(err)))
-            continue
-        outcomes.append(Outcome(school.urn, school.name))
+    briefings, outcomes = _briefings(dataset, engine, job, rows)
     return csvfile.text(briefings, with_header=False), outcomes
 
 
@@ -295,15 +313,10 @@ def export_schools(
             )
             _some_succeeded(outcomes)
     else:
-        briefings = []
-        for i, row in enumerate(rows):
-            task.step(0.8 * i / max(len(rows), 1), f"Ranking {i + 1:,} of {len(rows):,}")
-            school = dataset.school(row)
-            try:
-                briefings.append(_briefing(dataset, engine, job, row))
-                keep([Outcome(school.urn, school.name)])
-            except (UserError, RankingProblem) as err:
-                keep([Outcome(school.urn, school.name, problem=str(err))])
+        briefings, results = _briefings(
+            dataset, engine, job, rows, lambda i: task.step(0.8 * i / len(rows), f"Ranking {i + 1:,} of {len(rows):,}")
+        )
+        keep(results)
         _some_succeeded(outcomes)
         task.step(0.85, "Writing the workbook")
         workbook.write(path, briefings)
