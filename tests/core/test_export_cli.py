@@ -227,3 +227,18 @@ def test_one_schools_unexpected_error_does_not_lose_a_combined_file(dataset, eng
         sheet = openpyxl.load_workbook(result.combined)["Trusts"]
         urns = [str(r[0]) for r in sheet.iter_rows(min_row=5, values_only=True)]
     assert urns == ["113105", "113105", "138480", "138480"]
+
+
+def test_a_urn_files_names_are_never_searched_for(capsys, tmp_path):
+    # A client list with the name first and no header: before, each name was searched for and the best match
+    # exported, silently and with exit status 0 (St Bede's Catholic High School, Lytham for St Bede's Infant).
+    urns = tmp_path / "clients.csv"
+    urns.write_text("St Mary's Primary,143283\nSt Bede's,100631\n113105,Ottery\n", encoding="utf-8")
+    out = tmp_path / "out"
+    code, stdout, err = run(capsys, "export", "--urns-file", str(urns), "--format", "csv", "--out", str(out))
+    assert code == 1 and "Exported 1 of 3 schools" in stdout
+    assert [p.name for p in out.iterdir()] == ["113105 Ottery St Mary Primary School.csv"]
+    assert "skipped St Bede's: not a URN; a URN file's entries are URNs" in err
+    # a school named on the command line is still searched for
+    code, stdout, _ = run(capsys, "export", "ottery st mary primary", "--format", "csv", "--out", str(out))
+    assert code == 0 and "Exported 1 of 1 school" in stdout

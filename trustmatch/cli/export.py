@@ -5,11 +5,12 @@ from __future__ import annotations
 import sys
 from pathlib import Path
 
-from trustmatch.app.lookup import load_dataset, resolve_school
+from trustmatch.app.lookup import load_dataset, resolve_school, resolve_urn
 from trustmatch.app.problems import UserError
 from trustmatch.cli.output import clean
 from trustmatch.cli.rank import add_setting_options, read_urns, settings
 from trustmatch.data import paths
+from trustmatch.data.identifiers import parse_urn
 from trustmatch.progress import Task, TerminalBar
 
 
@@ -36,6 +37,16 @@ def add_parser(sub) -> None:
     p.set_defaults(func=run)
 
 
+def _school_of_entry(dataset, entry: str):
+    """The school a URN file's entry names, or one sentence saying why there is none."""
+    if parse_urn(entry) is None:
+        raise UserError("not a URN; a URN file's entries are URNs (a CSV may head its URN column 'URN').")
+    school = resolve_urn(dataset, entry)
+    if school is None:
+        raise UserError(f"No open state-funded school has URN {parse_urn(entry)}.")
+    return school
+
+
 def run(args) -> int:
     from trustmatch.export.batch import Job, export_schools
     from trustmatch.export.files import ensure_folder
@@ -52,17 +63,19 @@ def run(args) -> int:
     weights, filters = settings(args)
     folder = ensure_folder(args.out)
     dataset = load_dataset()
-    targets = read_urns(args.urns_file) if args.urns_file else list(args.school)
-    if args.urns_file and args.school:
-        targets = list(args.school) + targets
+    # Schools named on the command line may be searched for; a file's entries are URNs, never searched for as
+    # names (as in `trustmatch rank --urns-file`): "St Bede's" in a client list must not export another St Bede's.
+    targets = [(target, False) for target in args.school]
+    if args.urns_file:
+        targets += [(target, True) for target in read_urns(args.urns_file)]
 
     rows, failed = [], 0
-    for target in targets:
+    for target, from_file in targets:
         try:
-            school = resolve_school(dataset, target)
+            school = _school_of_entry(dataset, target) if from_file else resolve_school(dataset, target)
         except UserError as err:
             failed += 1
-            print(f"trustmatch: skipped {target}: {err}", file=sys.stderr)
+            print(f"trustmatch: skipped {clean(target)}: {err}", file=sys.stderr)
             continue
         if school.index in rows:
             continue  # asked twice: one file
