@@ -128,7 +128,8 @@ def test_a_batch_of_packs_in_worker_processes(dataset, engine, tmp_path):
     job = Job("pdf", tmp_path, PRESETS["balanced"], Filters(), 2, paths.bundled_dataset(), pdf.write)
     result = export_schools(dataset, engine, rows, job, processes=2)
     assert [o.urn for o in result.failures] == [116883]
-    assert "no trust is left" in result.failures[0].problem
+    refusal = "No trust is left for Our Lady's RC Primary School after the filters; loosen them."
+    assert result.failures[0].problem == refusal
     written = sorted(p.name for p in tmp_path.iterdir())
     assert len(written) == 3 and all(name.endswith(".pdf") for name in written)
     for path in tmp_path.iterdir():
