@@ -103,3 +103,38 @@ def test_the_packs_cover_says_no_religious_character_in_words(dataset, engine):
     cover = pack.cover(top(dataset, engine, HARVEY))
     assert "Secondary, Academy converter, no religious character; 1,015 pupils" in cover
     assert "Catholic" in pack.cover(top(dataset, engine, 100631))  # St Bede's Catholic Infant School keeps its own
+
+
+# --- the school's own trust of no other school, shown anyway (a shortlist, the window's --trust) -------------
+
+
+def harvey_academy(dataset, engine, filters=None):
+    """THE HARVEY ACADEMY seen from its one school: never listed, still shown when asked for."""
+    harvey = dataset.school_by_urn(HARVEY)
+    ranking = engine.evaluate(harvey.index).rank(PRESETS["balanced"], filters or Filters())
+    return ranking.candidate_for(harvey.trust_code), ranking.evaluation.shape_of(harvey.trust_code)
+
+
+def test_a_trust_of_no_other_school_has_no_rank_no_hubs_and_no_scores_to_show(dataset, engine):
+    from trustmatch.export import trust_html
+
+    candidate, shape = harvey_academy(dataset, engine)
+    assert candidate.rank is None and candidate.schools == 0
+    assert trust_html.rank_text(candidate) == "not listed: it has no school but this one"
+    trust = dataset.trusts.by_code(candidate.trust_code)
+    # before: "Hubs 0: ; spread 0 km", and scores such as ethos 57 beside "nothing to measure"
+    assert "<td class='label'>Hubs</td><td>none</td>" in trust_html.facts(trust, shape)
+    scores = trust_html.scores(candidate)
+    assert scores.count("<td class='score'>-</td>") == 4 and "nothing to measure" in scores
+
+
+def test_rank_text_of_listed_and_filtered_trusts(dataset, engine):
+    from trustmatch.export import trust_html
+
+    ranked = top(dataset, engine, OTTERY, 1).trusts[0].candidate
+    assert trust_html.rank_text(ranked) == "rank 1"
+    school = dataset.school_by_urn(OTTERY)
+    ranking = engine.evaluate(school.index).rank(PRESETS["balanced"], Filters(max_km=3.0))
+    hidden = ranking.candidate_for(ranked.trust_code)
+    assert trust_html.rank_text(hidden) == "not listed under these filters"
+    assert "<td class='score'>-</td>" not in trust_html.scores(hidden)  # it has schools: its scores stand

@@ -59,3 +59,14 @@ def test_a_secondary_panel_labels_its_obstacles_as_obstacles(window, qtbot):
     for title in obstacles:
         assert f"Obstacle: {title}" in text and f"Benefit: {title}" not in text
     assert "32% of recent joiners saw a significant improvement in the quality of governance" in text
+
+
+def test_the_schools_own_trust_of_no_other_school_says_so_not_rank_none(window, qtbot):
+    # The Harvey Grammar School is the only school of THE HARVEY ACADEMY; before, the panel said "rank None, total 0"
+    session = window.session
+    harvey = session.dataset.school_by_urn(138480)
+    session.choose_school(harvey.index)
+    session.select_trust(harvey.trust_code)
+    text = window.detail.toPlainText()
+    assert "THE HARVEY ACADEMY" in text and "not listed: it has no school but this one" in text
+    assert "None" not in text.split("The trust")[0] and "total" not in text.split("The trust")[0]

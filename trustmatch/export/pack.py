@@ -47,10 +47,6 @@ def _school_line(school) -> str:
     return f"{_e(school.phase)}, {_e(school.type)}, {_e(character_in_words(school.religious_character))}; {pupils}"
 
 
-def _rank(candidate) -> str:
-    return f"rank {candidate.rank}" if candidate.rank is not None else "not listed under these filters"
-
-
 def cover(b) -> str:
     school = b.school
     current = f"{_e(school.trust_name)} ({_e(school.trust_type)})" if school.trust_name else "not in a trust"
@@ -105,7 +101,9 @@ def trust_section(b, t) -> str:
     heading = f"{c.rank}. {_e(t.name)}" if c.rank is not None else _e(t.name)
     parts = [
         f"<h1 style='page-break-before: always'>{heading}</h1>",
-        f"<p>Group UID {_e(t.code)} &middot; <b>total {c.total:.0f} of 100</b>, {_rank(c)}"
+        f"<p>Group UID {_e(t.code)} &middot; "
+        + (f"<b>total {c.total:.0f} of 100</b>, " if c.schools else "")  # no school but this one: nothing to total
+        + trust_html.rank_text(c)
         + (" &middot; <i>the school's current trust, scored without it</i>" if c.is_current_trust else "")
         + "</p>",
         f"<p><img src='map:{_e(t.code)}' width='{MAP_WIDTH_MM}' height='{MAP_HEIGHT_MM}'></p>",

@@ -40,6 +40,16 @@ def counts(mapping: dict[str, int], limit: int = COUNTS_LISTED) -> str:
     return (text + (f", and {len(items) - limit} more" if len(items) > limit else "")) or "none"
 
 
+def rank_text(candidate) -> str:
+    """Its place in the ranking, or why it has none (a trust the filters hide; the school's own trust of no other
+    school, which is never listed)."""
+    if candidate.rank is not None:
+        return f"rank {candidate.rank}"
+    if candidate.schools == 0:
+        return "not listed: it has no school but this one"
+    return "not listed under these filters"
+
+
 def facts(trust, shape) -> str:
     """The trust's figures from the register (hubs as the school sees them: its own trust without it)."""
     fsm = f"{trust.fsm_pct:.1f}%" if trust.fsm_pct is not None else "not recorded"
@@ -54,7 +64,9 @@ def facts(trust, shape) -> str:
     if shape is not None:
         hubs = ", ".join(f"{_e(h.name)} ({h.size})" for h in shape.hubs[:HUBS_LISTED])
         more = f", and {shape.hub_count - HUBS_LISTED} more" if shape.hub_count > HUBS_LISTED else ""
-        pairs.append(("Hubs", f"{shape.hub_count}: {hubs}{more}; spread {shape.spread_km:.0f} km"))
+        # the school's own trust of no other school has no hub: "0: ; spread 0 km" said nothing
+        hubs_text = f"{shape.hub_count}: {hubs}{more}; spread {shape.spread_km:.0f} km" if shape.hub_count else "none"
+        pairs.append(("Hubs", hubs_text))
     return f"<h2>The trust</h2><table cellpadding='2' cellspacing='0'>{rows(pairs)}</table>"
 
 
@@ -63,13 +75,14 @@ def scores(candidate, weights: dict[str, float] | None = None, bars: bool = Fals
     head = "<tr><th>Criterion</th>" + ("<th class='score'>Weight</th>" if weights else "")
     head += "<th class='score'>Score</th>" + ("<th></th>" if bars else "") + "<th>Reason</th></tr>"
     parts = ["<h2>Why it scores as it does</h2><table width='100%' cellpadding='2' cellspacing='0'>", head]
+    measured = candidate.schools > 0  # a trust of no school but this one: its reasons say there is nothing to measure
     for name in CRITERIA:
         score = candidate.scores[name]
         parts.append(
             f"<tr><td class='label'>{name.capitalize()}</td>"
             + (f"<td class='score'>{weights[name]:g}</td>" if weights else "")
-            + f"<td class='score'>{score:.0f}</td>"
-            + (f"<td><img src='bar:{score:.1f}' width='22' height='3'></td>" if bars else "")
+            + f"<td class='score'>{f'{score:.0f}' if measured else '-'}</td>"
+            + (f"<td><img src='bar:{score if measured else 0:.1f}' width='22' height='3'></td>" if bars else "")
             + f"<td>{_e(candidate.reasons[name])}</td></tr>"
         )
     if candidate.robustness is not None:

@@ -36,7 +36,8 @@ def panel_html(school, trust, candidate, shape) -> str:
     parts = [f"<h1>{escape(trust.name)}</h1>"]
     parts.append(f"<p>Group UID {escape(trust.code)} &middot; {escape(trust.type)}")
     if candidate is not None:
-        parts.append(f" &middot; <b>rank {candidate.rank}, total {candidate.total:.0f}</b>")
+        total = f", total {candidate.total:.0f}" if candidate.schools else ""  # no school: nothing to total
+        parts.append(f" &middot; <b>{escape(trust_html.rank_text(candidate))}{total}</b>")
         if candidate.is_current_trust:
             parts.append(" &middot; <i>the school's current trust, scored without the school</i>")
     parts.append("</p>")
