@@ -242,3 +242,22 @@ def test_a_urn_files_names_are_never_searched_for(capsys, tmp_path):
     # a school named on the command line is still searched for
     code, stdout, _ = run(capsys, "export", "ottery st mary primary", "--format", "csv", "--out", str(out))
     assert code == 0 and "Exported 1 of 1 school" in stdout
+
+
+def test_a_combined_workbook_lists_the_schools_left_out_and_why(capsys, tmp_path):
+    # Before, a reader of the workbook alone saw 1 school and could not know 3 were asked for.
+    urns = tmp_path / "clients.txt"
+    urns.write_text("113105\n100000\n999999\nSt Bede's\n", encoding="utf-8")
+    args = ["--urns-file", str(urns), "--max-km", "3", "--format", "xlsx", "--combined", "--out", str(tmp_path)]
+    code, stdout, _ = run(capsys, "export", *args)
+    assert code == 1 and "Exported 1 of 4 schools" in stdout
+    book = openpyxl.load_workbook(tmp_path / "TrustMatch trusts for 2 schools.xlsx")
+    # one school exported: its evidence too
+    assert book.sheetnames == ["Trusts", "Not exported", "Member schools", "Evidence", "Sources"]
+    assert book["Trusts"]["A1"].value.endswith("; 3 more asked for are on the Not exported sheet")
+    left = list(book["Not exported"].iter_rows(min_row=5, values_only=True))
+    ottery = ("113105", "Ottery St Mary Primary School")
+    assert [row[:2] for row in left] == [("999999", None), ("St Bede's", None), ottery]
+    assert left[0][2] == "No open state-funded school has URN 999999."
+    assert left[1][2].startswith("not a URN")
+    assert left[2][2].startswith("No trust is left for Ottery St Mary Primary School within 3 km")

@@ -69,12 +69,12 @@ def run(args) -> int:
     if args.urns_file:
         targets += [(target, True) for target in read_urns(args.urns_file)]
 
-    rows, failed = [], 0
+    rows, skipped = [], []
     for target, from_file in targets:
         try:
             school = _school_of_entry(dataset, target) if from_file else resolve_school(dataset, target)
         except UserError as err:
-            failed += 1
+            skipped.append((target, "", str(err)))
             print(f"trustmatch: skipped {clean(target)}: {err}", file=sys.stderr)
             continue
         if school.index in rows:
@@ -89,9 +89,9 @@ def run(args) -> int:
 
     job = Job(args.format, Path(folder), weights, filters, args.top, paths.active_dataset(), args.write_pdf)
     result = export_schools(
-        dataset, FitEngine(dataset), rows, job, Task(TerminalBar()), args.combined, args.processes, report
+        dataset, FitEngine(dataset), rows, job, Task(TerminalBar()), args.combined, args.processes, report, skipped
     )
-    failed += len(result.failures)
+    failed = len(skipped) + len(result.failures)
     exported = len(result.outcomes) - len(result.failures)
     asked = exported + failed
     where = result.combined if result.combined else folder

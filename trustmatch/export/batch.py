@@ -250,12 +250,14 @@ def export_schools(
     combined: bool = False,
     processes: int | None = None,
     on_outcome=None,
+    left_out=(),
 ) -> BatchResult:
     """Export each school (dataset rows) to its own file in job.folder, or all to one combined file.
 
     One outcome per school, reported to on_outcome as it comes.  A cancel
     removes any half-written file and re-raises Cancelled; files already
-    finished stay.
+    finished stay.  `left_out` (given, school name, why) are schools asked for
+    and not found, which a combined workbook lists with those that fail here.
     """
     task = task or Task()
     on_outcome = on_outcome or (lambda outcome: None)
@@ -319,7 +321,8 @@ def export_schools(
         keep(results)
         _some_succeeded(outcomes)
         task.step(0.85, "Writing the workbook")
-        workbook.write(path, briefings)
+        failed = [(str(o.urn), o.name, o.problem) for o in results if not o.ok]
+        workbook.write(path, briefings, left_out=[*left_out, *failed])
     task.step(1.0, "Done")
     return BatchResult(outcomes, path)
 

@@ -63,17 +63,20 @@ def _table(
     sheet.autofilter(first_row, 0, first_row + max(len(rows), 1), len(headers) - 1)
 
 
-def _summary(book, formats, briefings: list) -> None:
+def _summary(book, formats, briefings: list, left_out: int = 0) -> None:
     sheet = book.add_worksheet("Trusts")
     first = briefings[0]
     many = len(briefings) > 1
     with_notes = any(b.has_notes for b in briefings)
     chosen = (columns.SCHOOL if many else []) + columns.TRUST + (columns.NOTES if with_notes else []) + columns.REASONS
     if many:
-        sheet.write(0, 0, f"Candidate trusts for {len(briefings):,} schools", formats.title)
+        title = f"Candidate trusts for {len(briefings):,} schools"
     else:
         school = first.school
-        sheet.write(0, 0, f"{first.title} (URN {school.urn}), {school.phase}, {school.la_name}", formats.title)
+        title = f"{first.title} (URN {school.urn}), {school.phase}, {school.la_name}"
+    if left_out:
+        title += f"; {left_out:,} more asked for are on the Not exported sheet"
+    sheet.write(0, 0, title, formats.title)
     sheet.write(
         1,
         0,
@@ -261,8 +264,19 @@ def _sources(book, formats, briefings: list) -> None:
     sheet.write(row, 1, backtest["caveat"], formats.note)
 
 
-def workbook_bytes(briefings) -> bytes:
-    briefings = list(briefings)
+def _not_exported(book, formats, left_out: list) -> None:
+    """The schools asked for and left out of a combined workbook, each with why: a reader of the file alone
+    must not take 18 schools for the client's 20."""
+    sheet = book.add_worksheet("Not exported")
+    sheet.write(0, 0, f"Asked for and not in this workbook: {len(left_out):,}", formats.title)
+    sheet.write(1, 0, "Each as it was given, with why it was left out.", formats.note)
+    rows = [list(entry) for entry in left_out]
+    _table(sheet, formats, HEADER_ROW, ["Given", "School", "Why"], rows, [12, 40, 100], [None] * 3)
+
+
+def workbook_bytes(briefings, left_out=()) -> bytes:
+    """The workbook of these briefings; `left_out` (given, school name, why) are schools asked for and not in it."""
+    briefings, left_out = list(briefings), list(left_out)
     if not briefings:
         raise ValueError("nothing to export")
     buffer = io.BytesIO()
@@ -278,7 +292,9 @@ def workbook_bytes(briefings) -> bytes:
         }
     )
     formats = _Formats(book)
-    _summary(book, formats, briefings)
+    _summary(book, formats, briefings, len(left_out))
+    if left_out:
+        _not_exported(book, formats, left_out)
     _members(book, formats, briefings)
     if len(briefings) == 1:
         _evidence(book, formats, first)
@@ -287,11 +303,11 @@ def workbook_bytes(briefings) -> bytes:
     return buffer.getvalue()
 
 
-def write(path: Path | str, briefings, task=None) -> Path:
+def write(path: Path | str, briefings, task=None, left_out=()) -> Path:
     briefings = list(briefings)
     if task is not None:
         task.step(0.1, "Writing the workbook")
-    write_bytes(path, workbook_bytes(briefings))
+    write_bytes(path, workbook_bytes(briefings, left_out))
     if task is not None:
         task.step(1.0, "Done")
     return Path(path)
