@@ -583,3 +583,21 @@ def test_the_more_strip_is_one_colour_on_row_and_text_pages(qtbot, meeting):
     assert rows_count > 1 and text_count > 1  # both run over screens at 1280x720
     assert strip_ink(questions, 0, PagedRows) == strip_ink(evidence, 0, PagedText)  # continued
     assert strip_ink(questions, rows_count - 1, PagedRows) == strip_ink(evidence, text_count - 1, PagedText)  # end
+
+
+def test_margins_follow_the_type_when_the_screen_changes(meeting, qtbot):
+    """Meeting mode opens on the laptop and is moved to a projector: the pages built at the laptop's size kept
+    their margins and spacing (30 px type, 60 px title margins) while the type grew to 45 px."""
+    for _ in range(3):
+        qtbot.keyClick(meeting, Qt.Key_PageDown)  # build the title page and the first trust's pages
+    built = dict(meeting._pages)
+    assert len(built) >= 2 and meeting.base == 30
+    meeting.resize(1920, 1080)
+    qtbot.waitUntil(lambda: meeting.base == 45)
+    title = built[0].layout().contentsMargins()
+    assert (title.left(), title.top(), title.right(), title.bottom()) == (45, 15, 45, 11)
+    trust_page = next(p for i, p in built.items() if i > 0 and p.findChild(QLabel, "trustName") is not None)
+    grid = trust_page.findChild(QLabel, "trustName").parentWidget().layout()
+    margins = grid.contentsMargins()
+    assert (margins.left(), margins.top(), margins.right(), margins.bottom()) == (45, 15, 45, 11)
+    assert grid.horizontalSpacing() == 45

@@ -96,7 +96,7 @@ class Choices:
     @classmethod
     def of(cls, backtest) -> Choices:
         engine = backtest.engine
-        if not getattr(engine, "all_signals", False):
+        if not engine.all_signals:
             # a ranking engine leaves out the signals with no coefficient: the fit would see them as zeros
             raise ValueError("Fit on a backtest built with engine_factory=FitEngine.fitting (every signal).")
         take = np.array([engine.position[code] for code in backtest.codes], dtype=np.int64)

@@ -16,7 +16,10 @@ Up and Page Down (what a presenter remote sends) always turn the page.
 
 from __future__ import annotations
 
-from PySide6.QtCore import QEvent, QPoint, Qt, QTimer, Signal
+from collections.abc import Callable
+
+import shiboken6
+from PySide6.QtCore import QEvent, QObject, QPoint, Qt, QTimer, Signal
 from PySide6.QtGui import QGuiApplication, QKeySequence, QPixmap, QRegion
 from PySide6.QtWidgets import (
     QAbstractButton,
@@ -103,6 +106,7 @@ class MeetingView(QWidget):
         self._flows: dict[int, PagedText | PagedRows] = {}  # a page's part that runs over several screens
         self._refreshers: dict[int, callable] = {}
         self._texts: list[PagedText] = []  # made afresh when the type changes size
+        self._spacing: list[tuple[QObject, Callable[[int], None]]] = []  # set again when the type changes size
         self._laid_out: set[int] = set()  # pages built and laid out ahead of time
         # building the neighbouring pages waits for the event loop to be idle, so keys go first
         self._idle = QTimer(self, singleShot=True, interval=0, timeout=self._prepare_one)
@@ -206,6 +210,12 @@ class MeetingView(QWidget):
     def flow(self) -> PagedText | PagedRows | None:
         """The shown page's part that may run over several screens."""
         return self._flows.get(self.index)
+
+    def spaced(self, owner: QObject, apply: Callable[[int], None]) -> None:
+        """Margins and spacing that `apply(base)` sets from the type size, now and whenever it changes: a page is
+        built once, and the screen can change after (the laptop, then the projector)."""
+        apply(self.base)
+        self._spacing.append((owner, apply))
 
     def _page(self, index: int) -> QWidget:
         """The page, built on first use."""
@@ -401,6 +411,9 @@ class MeetingView(QWidget):
         if base == self.base:
             return
         self.base = base
+        self._spacing = [(owner, apply) for owner, apply in self._spacing if shiboken6.isValid(owner)]
+        for _, apply in self._spacing:
+            apply(base)
         for text in self._texts:
             text.refresh()
         for refresh in self._refreshers.values():

@@ -194,12 +194,16 @@ def summary_html(shortlist: sl.Shortlist, trusts: list, base: int) -> str:
     )
 
 
-def _trust_page(item: sl.ShortlistedTrust, base: int, facts: bool = False) -> tuple[QWidget, QGridLayout]:
+def _trust_page(view, item: sl.ShortlistedTrust, facts: bool = False) -> tuple[QWidget, QGridLayout]:
     page = QWidget(objectName="trustPage")
     grid = QGridLayout(page)
-    grid.setContentsMargins(base, base // 3, base, base // 4)
-    grid.setHorizontalSpacing(base)
-    grid.setVerticalSpacing(base // 4)
+
+    def space(base: int) -> None:
+        grid.setContentsMargins(base, base // 3, base, base // 4)
+        grid.setHorizontalSpacing(base)
+        grid.setVerticalSpacing(base // 4)
+
+    view.spaced(grid, space)
     grid.addWidget(label(escape(item.name), TITLE, bold=True, name="trustName"), 0, 0, 1, 2)
     if facts:
         grid.addWidget(label(facts_line(item), BODY, name="facts", rich=False), 1, 0, 1, 2)
@@ -208,8 +212,7 @@ def _trust_page(item: sl.ShortlistedTrust, base: int, facts: bool = False) -> tu
 
 def glance_page(view, item: sl.ShortlistedTrust):
     """The map of the trust's schools and the school, beside the total and the four scores as bars."""
-    base = view.base
-    page, grid = _trust_page(item, base, facts=True)
+    page, grid = _trust_page(view, item, facts=True)
     trust_map = TrustMap(view.dataset, dot=1.4)
     school_row = view.evaluation.row if view.evaluation is not None else None
     nearest = item.candidate.nearest_school_row if item.candidate is not None else None
@@ -283,7 +286,7 @@ def decision_text(entry: sl.Entry) -> str:
 def text_page(view, item: sl.ShortlistedTrust, name: str, html, scale: float = SMALL):
     """A trust's name over text that continues on further screens when it is long (`html()` makes it, its
     plain text in `scale`)."""
-    page, grid = _trust_page(item, view.base)
+    page, grid = _trust_page(view, item)
     text = view.paged_text(name, html, scale)
     grid.addWidget(text, 1, 0, 1, 2)
     grid.setRowStretch(1, 1)
@@ -371,8 +374,12 @@ class TickBox(QCheckBox):
 def _question_row(view, code: str, question, heading: str | None, ticks: dict, answers: dict) -> QWidget:
     row = QWidget()
     grid = QGridLayout(row)
-    grid.setContentsMargins(0, 0, 0, view.base // 4)
-    grid.setVerticalSpacing(view.base // 8)
+
+    def space(base: int) -> None:
+        grid.setContentsMargins(0, 0, 0, base // 4)
+        grid.setVerticalSpacing(base // 8)
+
+    view.spaced(grid, space)
     if heading:
         grid.addWidget(label(heading, HEADING, bold=True, rich=False), 0, 0, 1, 2)
     tick = TickBox()
@@ -398,7 +405,7 @@ def _question_row(view, code: str, question, heading: str | None, ticks: dict, a
 def decision_page(view, item: sl.ShortlistedTrust):
     """Notes so far and the questions to ask (as many screens as they need), beside the decision, always in view."""
     code = item.entry.trust_code
-    page, grid = _trust_page(item, view.base)
+    page, grid = _trust_page(view, item)
     rows = PagedRows("questions")
     shown_notes: list[str] = []  # the notes as the rows below show them
     note_rows: list[QWidget] = []
@@ -435,7 +442,7 @@ def decision_page(view, item: sl.ShortlistedTrust):
 
     decision_box = QWidget(objectName="decisionBox")
     decide = QVBoxLayout(decision_box)
-    decide.setContentsMargins(view.base // 2, 0, 0, 0)  # its heading level with the notes' heading
+    view.spaced(decide, lambda base: decide.setContentsMargins(base // 2, 0, 0, 0))  # level with the notes' heading
     decide.addWidget(label("Decision", HEADING, bold=True, rich=False))
     buttons = {}  # not a QButtonGroup: Tab would reach only its first button (a second press clears a decision)
     for key, text in (
@@ -492,7 +499,8 @@ def decision_page(view, item: sl.ShortlistedTrust):
 def title_page(view):
     page = QWidget(objectName="titlePage")
     layout = QVBoxLayout(page)
-    layout.setContentsMargins(view.base * 2, view.base, view.base * 2, view.base // 4)
+    # the margins of every other page: wider ones ran the title page over two screens at 1280x720
+    view.spaced(layout, lambda base: layout.setContentsMargins(base, base // 3, base, base // 4))
     text = view.paged_text("title", lambda: title_html(view.document.shortlist, view.trusts, view.base))
     layout.addWidget(text)
     return page, text, None
@@ -501,7 +509,7 @@ def title_page(view):
 def summary_page(view):
     page = QWidget(objectName="summaryPage")
     layout = QVBoxLayout(page)
-    layout.setContentsMargins(view.base, view.base // 3, view.base, view.base // 4)
+    view.spaced(layout, lambda base: layout.setContentsMargins(base, base // 3, base, base // 4))
     layout.addWidget(label("Summary", TITLE, bold=True, name="trustName", rich=False))
     table = view.paged_text("summaryTable", lambda: summary_html(view.document.shortlist, view.trusts, view.base))
     layout.addWidget(table, 1)
