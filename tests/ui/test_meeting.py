@@ -590,6 +590,7 @@ def test_margins_follow_the_type_when_the_screen_changes(meeting, qtbot):
     their margins and spacing (30 px type, 60 px title margins) while the type grew to 45 px."""
     for _ in range(3):
         qtbot.keyClick(meeting, Qt.Key_PageDown)  # build the title page and the first trust's pages
+    meeting.go(4)  # the first trust's questions and decision, with the notes so far
     built = dict(meeting._pages)
     assert len(built) >= 2 and meeting.base == 30
     meeting.resize(1920, 1080)
@@ -601,3 +602,5 @@ def test_margins_follow_the_type_when_the_screen_changes(meeting, qtbot):
     margins = grid.contentsMargins()
     assert (margins.left(), margins.top(), margins.right(), margins.bottom()) == (45, 15, 45, 11)
     assert grid.horizontalSpacing() == 45
+    notes = built[4].findChild(QLabel, "notes").parentWidget()  # one piece of notes: its heading's row
+    assert notes.contentsMargins().bottom() == 11

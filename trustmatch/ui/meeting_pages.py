@@ -194,12 +194,18 @@ def summary_html(shortlist: sl.Shortlist, trusts: list, base: int) -> str:
     )
 
 
+def page_margins(view, layout) -> None:
+    """Every page's margins, a fraction of the type size."""
+    view.spaced(layout, lambda base: layout.setContentsMargins(base, base // 3, base, base // 4))
+
+
 def _trust_page(view, item: sl.ShortlistedTrust, facts: bool = False) -> tuple[QWidget, QGridLayout]:
     page = QWidget(objectName="trustPage")
     grid = QGridLayout(page)
 
+    page_margins(view, grid)
+
     def space(base: int) -> None:
-        grid.setContentsMargins(base, base // 3, base, base // 4)
         grid.setHorizontalSpacing(base)
         grid.setVerticalSpacing(base // 4)
 
@@ -421,7 +427,8 @@ def decision_page(view, item: sl.ShortlistedTrust):
         box.addWidget(label("Notes so far", HEADING, bold=True, rich=False))
         box.addWidget(note_rows[0])
         note_rows[0] = first
-        note_rows[-1].setContentsMargins(0, 0, 0, view.base // 4)
+        last = note_rows[-1]
+        view.spaced(last, lambda base: last.setContentsMargins(0, 0, 0, base // 4))
         for i, row in enumerate(note_rows):
             rows.add(row, i)
         rows.relayout()
@@ -499,8 +506,7 @@ def decision_page(view, item: sl.ShortlistedTrust):
 def title_page(view):
     page = QWidget(objectName="titlePage")
     layout = QVBoxLayout(page)
-    # the margins of every other page: wider ones ran the title page over two screens at 1280x720
-    view.spaced(layout, lambda base: layout.setContentsMargins(base, base // 3, base, base // 4))
+    page_margins(view, layout)  # wider margins ran the title page over two screens at 1280x720
     text = view.paged_text("title", lambda: title_html(view.document.shortlist, view.trusts, view.base))
     layout.addWidget(text)
     return page, text, None
@@ -509,7 +515,7 @@ def title_page(view):
 def summary_page(view):
     page = QWidget(objectName="summaryPage")
     layout = QVBoxLayout(page)
-    view.spaced(layout, lambda base: layout.setContentsMargins(base, base // 3, base, base // 4))
+    page_margins(view, layout)
     layout.addWidget(label("Summary", TITLE, bold=True, name="trustName", rich=False))
     table = view.paged_text("summaryTable", lambda: summary_html(view.document.shortlist, view.trusts, view.base))
     layout.addWidget(table, 1)
