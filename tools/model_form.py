@@ -54,11 +54,6 @@ def shipped_drop() -> frozenset[str]:
     return frozenset(p.signal for p in calibration.PARAMETERS if p.signal not in kept)
 
 
-def candidates(choices: calibration.Choices) -> np.ndarray:
-    """Joiners x trusts: the candidates a fit compares (calibration.FIT_KM), as calibration.fit does."""
-    return choices.exists & (choices.nearest_km <= calibration.FIT_KM)
-
-
 def chances(utilities: np.ndarray, among: np.ndarray) -> np.ndarray:
     """Each trust's chance of being chosen among `among` (joiners x trusts)."""
     u = np.where(among, utilities, -np.inf)
@@ -78,7 +73,7 @@ def mixture(choices: calibration.Choices, drop: frozenset[str], classes: int, se
     rng = np.random.default_rng(seed)
     fitted = [{p: b + (rng.normal(0, 0.3) if b else 0.0) for p, b in one.items()} for _ in range(classes)]
     shares = np.full(classes, 1 / classes)
-    among = candidates(choices)
+    among = calibration.candidates(choices)
     joiners = calibration.fitted_joiners(choices)
     picked = choices.chosen[joiners]
     for _ in range(EM_ROUNDS):
@@ -105,7 +100,7 @@ def boosted_scores(train: calibration.Choices, test: calibration.Choices, use: l
         import lightgbm
     except ImportError:
         return None
-    among = candidates(train)
+    among = calibration.candidates(train)
     joiners = calibration.fitted_joiners(train)
     rows, labels, groups = [], [], []
     for j in joiners:

