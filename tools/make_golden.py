@@ -48,6 +48,8 @@ SCHOOLS = {
     100005: "maintained nursery school (Thomas Coram Centre)",
     133545: "sixth form (William Morris)",
     135575: "secondary in a trust (Bristol Cathedral Choir School)",
+    101188: "infant school whose junior school is in a trust (Dorothy Barley Infants', Dagenham)",
+    116716: "first school in a three-tier area (Worcestershire)",
 }
 
 

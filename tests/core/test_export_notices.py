@@ -22,8 +22,8 @@ OTTERY = 113105  # Ottery St Mary Primary School, Devon: nothing to tell
 ABBEYWOOD = 142541  # Abbeywood First School, Redditch: in CENTRAL REGION SCHOOLS TRUST, its school 0.0 km away
 
 HARVEY_NOTICE = (
-    "The Harvey Grammar School is the only school of its trust, THE HARVEY ACADEMY, which is therefore not listed; "
-    "the trusts below are ranked as trusts it could join or merge with."
+    "THE HARVEY ACADEMY is not listed: The Harvey Grammar School is its only school, so without it there is nothing "
+    "to score. The trusts listed are ones the school and its trust could join or merge with."
 )
 
 
@@ -93,9 +93,9 @@ def test_a_combined_workbook_has_a_notice_column(dataset, engine, tmp_path):
 
 def test_the_packs_cover_says_the_notice_before_its_list_of_trusts(dataset, engine):
     cover = pack.cover(top(dataset, engine, HARVEY))
-    notice = cover.index("is the only school of its trust, THE HARVEY ACADEMY")
+    notice = cover.index("THE HARVEY ACADEMY is not listed: The Harvey Grammar School is its only school")
     assert cover.index("The trusts in this pack") < notice < cover.index("<th>Trust</th>")
-    assert "is the only school of its trust" not in pack.cover(top(dataset, engine, OTTERY))
+    assert "is not listed" not in pack.cover(top(dataset, engine, OTTERY))
 
 
 def test_the_packs_cover_says_no_religious_character_in_words(dataset, engine):
@@ -125,7 +125,7 @@ def test_a_trust_of_no_other_school_has_no_rank_no_hubs_and_no_scores_to_show(da
     # before: "Hubs 0: ; spread 0 km", and scores such as ethos 57 beside "nothing to measure"
     assert "<td class='label'>Hubs</td><td>none</td>" in trust_html.facts(trust, shape)
     scores = trust_html.scores(candidate)
-    assert scores.count("<td class='score'>-</td>") == 4 and "nothing to measure" in scores
+    assert scores.count("<td class='score'>-</td>") == 4 and "nothing to compare" in scores
 
 
 def test_rank_text_of_listed_and_filtered_trusts(dataset, engine):

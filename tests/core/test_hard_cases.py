@@ -178,14 +178,26 @@ def test_the_only_school_of_its_trust_is_told_why_its_trust_is_not_listed(engine
     assert dataset.trusts.by_code(harvey.trust_code).school_count == 1
     ranking = engine.evaluate(dataset.index_of_urn(138480)).rank(BALANCED, LIFTED)
     assert ranking.notice == (
-        "The Harvey Grammar School is the only school of its trust, THE HARVEY ACADEMY, which is therefore not "
-        "listed; the trusts below are ranked as trusts it could join or merge with."
+        "THE HARVEY ACADEMY is not listed: The Harvey Grammar School is its only school, so without it there is "
+        "nothing to score. The trusts listed are ones the school and its trust could join or merge with."
     )
     assert len(ranking) > 1000 and not any(c.is_current_trust for c in ranking.rows(len(ranking)))
     own = ranking.candidate_for(harvey.trust_code)
     assert own.is_current_trust and own.schools == 0 and own.rank is None
     for reason in own.reasons.values():
-        assert reason == "THE HARVEY ACADEMY has no school but The Harvey Grammar School: nothing to measure."
+        assert reason == (
+            "The Harvey Grammar School is THE HARVEY ACADEMY's only school: without it there is nothing to compare."
+        )
+
+
+def test_questions_for_a_trust_of_the_school_alone_give_no_distance(engine, dataset):
+    """They asked "The trust's nearest school to us, The Harvey Grammar School, is inf km away"."""
+    from trustmatch.fit.questions import questions_for
+
+    harvey = dataset.school_by_urn(138480)
+    own = engine.evaluate(dataset.index_of_urn(138480)).rank(BALANCED, LIFTED).candidate_for(harvey.trust_code)
+    questions = questions_for(own, harvey, dataset.trusts.by_code(harvey.trust_code))
+    assert len(questions) >= 4 and not any("inf" in q.text or "km away" in q.text for q in questions)
 
 
 def test_a_school_in_a_trust_of_several_gets_no_such_notice(engine, dataset):

@@ -75,7 +75,7 @@ def scores(candidate, weights: dict[str, float] | None = None, bars: bool = Fals
     head = "<tr><th>Criterion</th>" + ("<th class='score'>Weight</th>" if weights else "")
     head += "<th class='score'>Score</th>" + ("<th></th>" if bars else "") + "<th>Reason</th></tr>"
     parts = ["<h2>Why it scores as it does</h2><table width='100%' cellpadding='2' cellspacing='0'>", head]
-    measured = candidate.schools > 0  # a trust of no school but this one: its reasons say there is nothing to measure
+    measured = candidate.schools > 0  # a trust of no school but this one: its reasons say there is nothing to compare
     for name in CRITERIA:
         score = candidate.scores[name]
         parts.append(

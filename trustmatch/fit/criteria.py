@@ -88,22 +88,24 @@ SIGNALS: dict[str, Signal] = {
     "in_town": Signal("geography", 0.0, 1.0, "1 if the trust has a school in the school's town"),
     "log_km_centre": Signal("geography", 0.0, math.inf, "log(1 + km to the centre of its schools)"),
     "next_school": Signal(
-        "phase", 0.0, 1.0, "for an infant, first or middle school: 1 if it runs a school taking pupils at its leaving "
-        "age (within a year) within 10 km"
+        "phase", 0.0, 1.0, "for an infant, first or middle school: 1 if it runs, within 10 km, a mainstream school "
+        "that takes pupils at the age this school's leave"
     ),
 }
 
-# A school whose pupils move on at an age other than 11 (primary to secondary) or 16 (the end of compulsory
-# school): an infant (7), first (8-9) or middle (12-13) school.  Its next school takes pupils at that age, give
-# or take a year (junior schools take them at 7, some at 6 or 8).
-NEXT_SCHOOL_AGES = 1
-
 
 def moves_on_at(phase_group: str, high_age: int | None) -> int | None:
-    """The age this school's pupils move on to another school, if not the usual 11 or 16; else None."""
+    """The age this school's pupils move on to another school, if not the usual 11 or 16; else None.
+
+    Infant schools end at 7, first schools at 8 to 10, middle schools at 12 to 14 (the register has each).
+    Their next school is a mainstream school that takes pupils at exactly that age: a junior school at 7, a
+    middle school at 9 or 10, an upper or high school at 12 to 14.  (The only schools whose youngest pupils are
+    6 or 8 are special schools and alternative provision: not a school's next school.)
+    """
     if phase_group not in ("primary", "secondary") or high_age is None:
         return None
     return high_age if 0 < high_age < 11 or 11 < high_age < 16 else None
+
 
 FAITH_GROUPS = ("none", "cofe", "catholic", "other")
 

@@ -83,7 +83,7 @@ def _phase(school) -> str:
 
 
 def _local_support(candidate, school) -> Question | None:
-    if candidate.nearest_km <= DEFAULT_RADIUS_KM:
+    if candidate.nearest_km <= DEFAULT_RADIUS_KM or not candidate.schools:  # no school but this one: no distance
         return None
     return Question(
         "local-support",

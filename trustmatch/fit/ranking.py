@@ -297,6 +297,9 @@ class FitEngine:
         self.member_phase = np.array([phase_index[cols["phase_group"][r]] for r in rows], dtype=np.int64)
         # the age each member takes pupils from (-1 unknown): where an infant, first or middle school's pupils go next
         self.member_low_age = np.array([cols["low_age"][r] if cols["low_age"][r] is not None else -1 for r in rows])
+        self.member_mainstream = ~np.isin(
+            self.member_phase, [phase_index["special"], phase_index["alternative provision"]]
+        )
         self.member_affinity = _AFFINITY[:, self.member_phase]  # phase groups x members
         # Characters, dioceses and local authorities as small integers: comparing ints is ~10x faster than strings.
         faiths, faith_of = _distinct(list(map(character, cols["faith"], cols["religious_character"])))
@@ -541,14 +544,15 @@ class Evaluation:
         self.same_phase_near = count(near >= 1)
         self.nearest_same_phase_km = group_reduce(np.minimum, np.where(same_phase, km, np.inf), starts)
         self.specialist_school = school.phase_group in ("special", "alternative provision")
-        # Infant, first and middle schools: their pupils move on at 7, 9 or 13 to a school that takes them at that
-        # age, and a trust that runs one within reach is chosen more often (docs/scoring.md, fifth round).
+        # Infant, first and middle schools: their pupils move on at 7, 8 to 10 or 12 to 14 to a school that takes
+        # them at that age, and a trust that runs one within reach is chosen more often (docs/scoring.md, fifth
+        # round).
         self.moves_on_at = criteria.moves_on_at(school.phase_group, school.high_age)
-        self.next_school = None
+        self.next_school = self.next_takes = None
         if self.moves_on_at is not None:
-            takes = within & (np.abs(e.member_low_age - self.moves_on_at) <= criteria.NEXT_SCHOOL_AGES)
+            takes = within & (e.member_low_age == self.moves_on_at) & e.member_mainstream
+            self.next_takes = takes
             self.next_school = count(takes)
-            self.nearest_next_km = group_reduce(np.minimum, np.where(takes, km, np.inf), starts)
 
         # capacity
         own_roll = dataset.pupils[row]
@@ -660,8 +664,8 @@ class Evaluation:
             # its trust scored without it would be a trust of no school: listing it would only mislead
             trust = self.engine.candidates[self.own_trust].name
             return (
-                f"{self.school.name} is the only school of its trust, {trust}, which is therefore not listed; "
-                "the trusts below are ranked as trusts it could join or merge with."
+                f"{trust} is not listed: {self.school.name} is its only school, so without it there is nothing to "
+                "score. The trusts listed are ones the school and its trust could join or merge with."
             )
         return None
 
@@ -924,13 +928,26 @@ def _phase_reason(ev: Evaluation, k: int, n: int) -> str:
     if ev.specialist_school and same == 0:
         text += f"; no experience of running {kind} schools"
     if ev.next_school is not None and "next_school" in ev.engine.model.coefficients.get("phase", {}):
-        ahead = int(ev.next_school[k])
-        runs = f"it runs {plural(ahead, 'school')}" if ahead else "it runs no school"
-        reach = f"{criteria.REACH_KM:.0f} km"
-        text += f"; pupils move on at {ev.moves_on_at}: {runs} within {reach} taking pupils at that age"
-        if ahead:
-            text += f", the nearest {float(ev.nearest_next_km[k]):.1f} km away"
+        text += f"; its pupils move on at {ev.moves_on_at}: " + _next_school_words(ev, k)
     return text
+
+
+def _next_school_words(ev: Evaluation, k: int) -> str:
+    """Which of the trust's schools would take this infant, first or middle school's pupils next."""
+    e, age = ev.engine, ev.moves_on_at
+    count = int(ev.next_school[k])
+    if not count:
+        return f"the trust runs no school within {criteria.REACH_KM:.0f} km that takes pupils at {age}"
+    segment = slice(e.starts[k], e.starts[k] + e.candidates[k].school_count)
+    km = np.where(ev.next_takes[segment], ev.member_km[segment], np.inf)
+    nearest = int(np.argmin(km))
+    name = e.dataset.columns["name"][int(e.member_rows[segment][nearest])]
+    if count == 1:
+        return f"the trust runs {name}, {km[nearest]:.1f} km away, which takes pupils at {age}"
+    return (
+        f"the trust runs {count} schools within {criteria.REACH_KM:.0f} km that take pupils at {age}, the nearest "
+        f"{name}, {km[nearest]:.1f} km away"
+    )
 
 
 def _capacity_reason(ev: Evaluation, k: int, n: int) -> str:
@@ -995,7 +1012,9 @@ def explain(ranking: Ranking, k: int, rank_index: int | None) -> Candidate:
         "capacity": _capacity_reason(ev, k, n),
     }
     if n == 0:  # the school's own trust, of no other school (a shortlist can still hold it)
-        reasons = dict.fromkeys(reasons, f"{trust.name} has no school but {ev.school.name}: nothing to measure.")
+        reasons = dict.fromkeys(
+            reasons, f"{ev.school.name} is {trust.name}'s only school: without it there is nothing to compare."
+        )
 
     return Candidate(
         rank=None if rank_index is None else rank_index + 1,
