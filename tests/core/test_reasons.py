@@ -48,7 +48,7 @@ def test_a_trust_of_one_school_is_named_not_counted(engine, reasons):
     )
     assert hive["geography"].startswith("4.3 km from St Mary Magdalene Academy, its one school, not in City of London")
     assert "centre of its schools" not in hive["geography"]  # one school's centre is the school itself
-    assert hive["phase"].startswith("Primary school; the trust's one school is not primary")
+    assert hive["phase"].startswith("Primary school; the trust's one school is all-through")
     assert ("(its one school records both)" in hive["capacity"]) == fill_is_said(engine)
     for text in hive.values():
         assert not re.search(r"\b1 of (the trust's |its )?1\b|\b0 of the trust's 1\b|of 1 schools", text), text
@@ -58,7 +58,7 @@ def test_a_trust_of_one_school_is_named_not_counted(engine, reasons):
     "urn, code, reason, wording",
     [
         (BROOKFIELD, HIVE, "ethos", "No religious character; the trust's one school has a religious character"),
-        (ALDGATE, EMMANUEL, "ethos", "the trust's one school has another religious character, not in the Diocese"),
+        (ALDGATE, EMMANUEL, "ethos", "the trust's one school has another religious character"),
         (ALDGATE, URBIS, "ethos", "Church of England school; the trust's one school has no religious character"),
         (ALDGATE, URBIS, "phase", "Primary school; the trust's one school is primary, 7.7 km away"),
         (NORTHBURY, TVI, "geography", "its one school, in Barking and Dagenham (in Barking, the school's postal town)"),
@@ -66,6 +66,30 @@ def test_a_trust_of_one_school_is_named_not_counted(engine, reasons):
 )
 def test_each_reason_names_the_one_school_in_plain_words(reasons, urn, code, reason, wording):
     assert wording in reasons(urn, code)[reason]
+
+
+def test_phase_words_a_reader_knows(engine, dataset):
+    """Its one school "is not primary (related phases count part)" of an all-through school; "Primary school" of
+    a middle school; "16 plus school"; and a hospital school's "0 pupils would be 0% of the trust's"."""
+    from trustmatch.fit.ranking import PRESETS
+
+    def first(urn, name=""):
+        ranking = engine.evaluate(dataset.index_of_urn(urn)).rank(PRESETS["balanced"])
+        return next(c for c in ranking.rows(len(ranking)) if name in c.trust_name).reasons
+
+    assert first(ALDGATE, "HIVE")["phase"] == "Primary school; the trust's one school is all-through (counted in part)"
+    assert first(116774)["phase"].startswith("Middle school (deemed primary); ")  # Abbey Park Middle, Pershore
+    assert first(133545)["phase"].startswith("16-plus school; ")  # William Morris Sixth Form
+    assert dataset.school_by_urn(100060).pupils == 0
+    capacity = first(100060)["capacity"]
+    assert "this school's roll is recorded as 0" in capacity and "0 pupils would be" not in capacity
+
+
+@pytest.mark.parametrize("code", [EMMANUEL, URBIS])
+def test_a_one_school_trust_of_another_character_is_not_placed_in_or_out_of_the_diocese(reasons, code):
+    """It read "the trust's one school has no religious character, not in the Diocese of London": a diocese says
+    something only of a school that shares the character."""
+    assert "Diocese" not in reasons(ALDGATE, code)["ethos"]
 
 
 def test_a_small_school_in_a_big_trust_is_under_1_percent_not_0(reasons):
@@ -90,7 +114,7 @@ def test_a_trust_with_no_recorded_roll_has_unknown_pupils_not_0(reasons):
 @pytest.mark.parametrize(
     "fraction, text",
     [(0, "0%"), (0.0017, "under 1%"), (0.005, "under 1%"), (0.0051, "1%"), (0.14, "14%"), (0.994, "99%")]
-    + [(0.996, "over 99%"), (1, "100%"), (1.14, "114%")],
+    + [(0.996, "over 99%"), (1, "100%"), (1.003, "just over 100%"), (1.14, "114%")],
 )
 def test_a_percentage_never_rounds_a_share_to_none_or_all(fraction, text):
     assert percent(fraction) == text

@@ -859,7 +859,10 @@ def _ethos_reason(ev: Evaluation, k: int, n: int) -> str:
             text = f"{label} school; {same} of the trust's {plural(n, 'school')} {shares} its character"
         if ev.dioceses:
             names = " or ".join(sorted(_diocese_name(ev.engine, d) for d in ev.dioceses))
-            text += f", {'' if diocese else 'not '}in the {names}" if n == 1 else f", {diocese} of them in the {names}"
+            if n > 1:
+                text += f", {diocese} of them in the {names}"
+            elif same:  # "has no religious character, not in the Diocese of London" read as where it is
+                text += f", {'' if diocese else 'not '}in the {names}"
             if ev.diocesan_of_diocese[k]:
                 text += "; a diocesan trust of that diocese"
             elif ev.engine.diocesan[k]:
@@ -907,18 +910,31 @@ def _geography_reason(ev: Evaluation, k: int, n: int, nearest_member: int, hub) 
     return text
 
 
+def _own_offset(ev: Evaluation, k: int) -> int:
+    """Where a one-school trust's school is among its members: the school itself may be the other one."""
+    e = ev.engine
+    members = e.member_rows[e.starts[k] : e.starts[k] + e.candidates[k].school_count]
+    return next(i for i, m in enumerate(members) if int(m) != ev.row)
+
+
 def _phase_reason(ev: Evaluation, k: int, n: int) -> str:
     phase = ev.school.phase_group
     same = int(ev.same_phase[k])
     words = {"alternative provision": "alternative provision", "16 plus": "16-plus", "all-through": "all-through"}
     kind = words.get(phase, phase)
-    if n == 1:
-        text = f"{phase.capitalize()} school; {ONE_SCHOOL} is {'' if same else 'not '}{kind}"
+    # GIAS's middle schools are "deemed" primary or secondary: the reader knows them as middle schools
+    school = f"Middle school ({ev.school.phase[7:]})" if ev.school.phase.startswith("Middle deemed") else None
+    school = school or f"{kind[0].upper()}{kind[1:]} school"
+    related = float(ev.relevant[k]) - same
+    if n == 1 and not same and related > 0:  # "is not primary (related phases count part)" of an all-through school
+        other = PHASE_GROUPS[int(ev.engine.member_phase[ev.engine.starts[k] + _own_offset(ev, k)])]
+        text = f"{school}; {ONE_SCHOOL} is {words.get(other, other)} (counted in part)"
+    elif n == 1:
+        text = f"{school}; {ONE_SCHOOL} is {'' if same else 'not '}{kind}"
     else:
         are = _verb(same, "is", "are")
-        text = f"{phase.capitalize()} school; {same} of the trust's {plural(n, 'school')} {are} {kind}"
-    related = float(ev.relevant[k]) - same
-    if related > 0:
+        text = f"{school}; {same} of the trust's {plural(n, 'school')} {are} {kind}"
+    if related > 0 and n > 1:
         text += " (related phases count part)"
     near_km = float(ev.nearest_same_phase_km[k])
     if np.isfinite(near_km) and n == 1:
@@ -963,6 +979,8 @@ def _capacity_reason(ev: Evaluation, k: int, n: int) -> str:
     text += " (the DfE's 2022 aim: 10 schools or 7,500 pupils)"
     if ev.school_roll is not None and unknown:
         text += f"; this school has {int(ev.school_roll):,} pupils, its share of the trust's not known"
+    elif ev.school_roll == 0:  # a hospital school: "0 pupils would be 0% of the trust's" says nothing
+        text += "; this school's roll is recorded as 0"
     elif ev.school_roll is not None:
         share = ev.school_roll / max(pupils + ev.school_roll, 1.0)
         text += f"; this school's {int(ev.school_roll):,} pupils would be {percent(share)} of the trust's"

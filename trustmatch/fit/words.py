@@ -9,10 +9,13 @@ def plural(count: int, word: str, many: str | None = None) -> str:
 
 def percent(fraction: float) -> str:
     """A share as a whole percentage that never rounds a fact away: 9 pupils among 5,246 are 'under 1%', not
-    '0%' (which reads as none), and rolls just short of their places fill 'over 99%', not '100%'."""
+    '0%' (which reads as none), rolls just short of their places fill 'over 99%', not '100%', and rolls just over
+    them 'just over 100%'."""
     text = f"{fraction * 100:.0f}"
     if text == "0" and fraction > 0:
         return "under 1%"
     if text == "100" and fraction < 1:
         return "over 99%"
+    if text == "100" and fraction > 1:  # rolls a few pupils over their places are more than full
+        return "just over 100%"
     return f"{text}%"
