@@ -434,3 +434,16 @@ def test_the_nearest_distance_is_never_under_the_schools_star(window, qtbot, ses
     [(x, y)] = window.map._pixels(window.map.chosen_xy[None, :]).tolist()
     half = CHOSEN_PIXELS // 2
     assert not window.map.nearest_label_box.intersects(QRect(round(x) - half, round(y) - half, 2 * half, 2 * half))
+
+
+def test_a_trust_of_the_school_alone_draws_no_distance_to_itself(window, qtbot, session, dataset):
+    """The Harvey Grammar School with its own trust, THE HARVEY ACADEMY, selected: the map drew "0.0 km" from the
+    school to itself."""
+    harvey = dataset.school_by_urn(138480)
+    session.choose_school(dataset.index_of_urn(138480))
+    session.select_trust(harvey.trust_code)
+    window.map.show_chosen(session.school_row)
+    window.map.repaint()
+    qtbot.wait(50)
+    assert session.selection.trust is not None and session.selection.nearest_row == session.school_row
+    assert window.map.nearest is None

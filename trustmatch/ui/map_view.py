@@ -235,7 +235,8 @@ class MapView(QWidget):
                  if hub.size > 1 for m in hub.members]
         self.links = np.array(links, dtype=np.float64).reshape(-1, 2, 2)
         self.nearest = None
-        if trust is not None and nearest_row is not None and chosen_row is not None:
+        # (a trust of no school but the chosen one has no nearest school: no line from the school to itself)
+        if trust is not None and nearest_row is not None and chosen_row is not None and nearest_row != chosen_row:
             a, b = xy[chosen_row], xy[nearest_row]
             self.nearest = (a, b, f"{np.hypot(*(a - b)) / 1000.0:.1f} km")
         self.update()
