@@ -910,14 +910,7 @@ def _geography_reason(ev: Evaluation, k: int, n: int, nearest_member: int, hub) 
     return text
 
 
-def _own_offset(ev: Evaluation, k: int) -> int:
-    """Where a one-school trust's school is among its members: the school itself may be the other one."""
-    e = ev.engine
-    members = e.member_rows[e.starts[k] : e.starts[k] + e.candidates[k].school_count]
-    return next(i for i, m in enumerate(members) if int(m) != ev.row)
-
-
-def _phase_reason(ev: Evaluation, k: int, n: int) -> str:
+def _phase_reason(ev: Evaluation, k: int, n: int, nearest_member: int) -> str:
     phase = ev.school.phase_group
     same = int(ev.same_phase[k])
     words = {"alternative provision": "alternative provision", "16 plus": "16-plus", "all-through": "all-through"}
@@ -927,7 +920,7 @@ def _phase_reason(ev: Evaluation, k: int, n: int) -> str:
     school = school or f"{kind[0].upper()}{kind[1:]} school"
     related = float(ev.relevant[k]) - same
     if n == 1 and not same and related > 0:  # "is not primary (related phases count part)" of an all-through school
-        other = PHASE_GROUPS[int(ev.engine.member_phase[ev.engine.starts[k] + _own_offset(ev, k)])]
+        other = ev.engine.dataset.columns["phase_group"][nearest_member]  # its one school
         text = f"{school}; {ONE_SCHOOL} is {words.get(other, other)} (counted in part)"
     elif n == 1:
         text = f"{school}; {ONE_SCHOOL} is {'' if same else 'not '}{kind}"
@@ -1020,19 +1013,20 @@ def explain(ranking: Ranking, k: int, rank_index: int | None) -> Candidate:
     hub = None
     if nearest_km <= e.radius_km:
         hub = next((h for h in ev.shape_of(trust.code).hubs if nearest_member in h.members), None)
-    phase_text = _phase_reason(ev, k, n)
-    if ev.notice and ev.school.phase_group == "nursery":
-        phase_text += ". " + NURSERY_NOTICE
-    reasons = {
-        "ethos": _ethos_reason(ev, k, n),
-        "geography": _geography_reason(ev, k, n, nearest_member, hub),
-        "phase": phase_text,
-        "capacity": _capacity_reason(ev, k, n),
-    }
-    if n == 0:  # the school's own trust, of no other school (a shortlist can still hold it)
+    if n == 0:  # the school's own trust, of no other school (a shortlist can still hold it): nothing to say
         reasons = dict.fromkeys(
-            reasons, f"{ev.school.name} is {trust.name}'s only school: without it there is nothing to compare."
+            CRITERIA, f"{ev.school.name} is {trust.name}'s only school: without it there is nothing to compare."
         )
+    else:
+        phase_text = _phase_reason(ev, k, n, nearest_member)
+        if ev.notice and ev.school.phase_group == "nursery":
+            phase_text += ". " + NURSERY_NOTICE
+        reasons = {
+            "ethos": _ethos_reason(ev, k, n),
+            "geography": _geography_reason(ev, k, n, nearest_member, hub),
+            "phase": phase_text,
+            "capacity": _capacity_reason(ev, k, n),
+        }
 
     return Candidate(
         rank=None if rank_index is None else rank_index + 1,
